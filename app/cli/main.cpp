@@ -1,0 +1,260 @@
+// flowsift-cli: the whole analysis without a display. Links core only.
+#include "analysis/DetectionSettings.h"
+#include "detect/DetectorEngine.h"
+#include "import/FlowImporter.h"
+#include "model/TextFormat.h"
+#include "report/JsonReport.h"
+#include "store/FlowStore.h"
+
+#include <QCoreApplication>
+#include <QTemporaryDir>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::atomic_bool g_cancel{false};
+
+void onSignal(int) { g_cancel = true; }
+
+const char* const kUsage = R"(Usage:
+  flowsift-cli analyze --flow-file FILE [--flow-file FILE...] [--output REPORT.json] [--db CASE.flowsift]
+                       [--internal CIDR[,CIDR...]] [--force] [--quiet]
+      Import the flow file(s) (pcap/pcapng of NetFlow v5/v9/IPFIX export traffic), run every detector
+      and write the JSON findings report. Without --db the case is temporary.
+  flowsift-cli import FILE... --db CASE.flowsift [--force]
+      Import files into a case (a file already in the case is skipped unless --force).
+  flowsift-cli --version | --help
+)";
+
+struct Options {
+    std::string command;
+    std::vector<std::string> inputs;
+    std::string output;
+    std::string db;
+    std::string internal;
+    bool force = false;
+    bool quiet = false;
+};
+
+int usageError(const std::string& message)
+{
+    std::cerr << "flowsift-cli: " << message << "\n\n" << kUsage;
+    return 2;
+}
+
+bool parseArgs(int argc, char** argv, Options& o, std::string& error)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](std::string& out) {
+            if (i + 1 >= args.size()) {
+                error = a + " needs a value";
+                return false;
+            }
+            out = args[++i];
+            return true;
+        };
+        if (a == "--flow-file" || a == "-f") {
+            std::string v;
+            if (!value(v))
+                return false;
+            o.inputs.push_back(v);
+        } else if (a == "--output" || a == "-o") {
+            if (!value(o.output))
+                return false;
+        } else if (a == "--db") {
+            if (!value(o.db))
+                return false;
+        } else if (a == "--internal") {
+            if (!value(o.internal))
+                return false;
+        } else if (a == "--force") {
+            o.force = true;
+        } else if (a == "--quiet" || a == "-q") {
+            o.quiet = true;
+        } else if (!a.empty() && a[0] == '-') {
+            error = "unknown option " + a;
+            return false;
+        } else if (o.command.empty()) {
+            o.command = a;
+        } else {
+            o.inputs.push_back(a);
+        }
+    }
+    return true;
+}
+
+bool parseInternal(const std::string& text, DetectionSettings& settings, std::string& error)
+{
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        IpPrefix p;
+        if (!IpPrefix::parse(item, p)) {
+            error = "--internal: not a network: " + item;
+            return false;
+        }
+        settings.internalNetworks.push_back(p);
+    }
+    return true;
+}
+
+// Imports every input; false if any could not be read at all.
+bool importAll(FlowStore& store, const Options& o)
+{
+    bool allOk = true;
+    for (const std::string& path : o.inputs) {
+        ImportResult r = FlowImporter::importFile(store, path, o.force, {}, g_cancel);
+        if (r.cancelled) {
+            std::cerr << "flowsift-cli: interrupted; " << path << " was not imported\n";
+            return false;
+        }
+        if (!r.ok) {
+            std::cerr << "flowsift-cli: " << r.error << "\n";
+            allOk = false;
+            continue;
+        }
+        if (!o.quiet) {
+            if (r.duplicate)
+                std::cerr << path << ": already in the case, skipped (use --force to import again)\n";
+            else
+                std::cerr << path << ": " << r.format << ", " << r.recordsKept << " flows imported, "
+                          << r.recordsRejected << " rejected\n";
+        }
+        for (const ImportIssue& issue : r.issues)
+            std::cerr << "  warning: " << issue.toString() << "\n";
+        if (r.recordsKept == 0 && !r.duplicate) {
+            std::cerr << "flowsift-cli: " << path << ": no flow records found\n";
+            allOk = false;
+        }
+    }
+    return allOk;
+}
+
+void printSummary(const FlowStore& store, const std::vector<Finding>& findings)
+{
+    const FlowStore::Summary s = store.summary();
+    std::map<Severity, int> bySeverity;
+    for (const Finding& f : findings)
+        ++bySeverity[f.severity];
+    std::cout << "Flows: " << s.flows << " (" << TextFormat::humanBytes(double(s.bytes)) << ") from "
+              << TextFormat::isoTime(s.startMs) << " to " << TextFormat::isoTime(s.endMs) << "\n";
+    std::cout << "Findings: " << findings.size() << " (critical " << bySeverity[Severity::Critical] << ", high "
+              << bySeverity[Severity::High] << ", medium " << bySeverity[Severity::Medium] << ", low "
+              << bySeverity[Severity::Low] << ", info " << bySeverity[Severity::Info] << ")\n";
+    int shown = 0;
+    for (const Finding& f : findings) {
+        if (shown++ == 15) {
+            std::cout << "  ... " << findings.size() - 15 << " more in the report\n";
+            break;
+        }
+        char line[64];
+        std::snprintf(line, sizeof line, "  %-8s %5.1f  %-12s ", severityName(f.severity), f.score, f.type.c_str());
+        std::cout << line << f.summary << "\n";
+    }
+}
+
+int analyze(const Options& o)
+{
+    if (o.inputs.empty() && o.db.empty())
+        return usageError("analyze needs --flow-file FILE (or --db CASE)");
+    DetectionSettings settings;
+    std::string error;
+    if (!o.internal.empty() && !parseInternal(o.internal, settings, error))
+        return usageError(error);
+
+    QTemporaryDir tempDir;
+    const std::string casePath = o.db.empty() ? QString(tempDir.path() + QStringLiteral("/analysis.flowsift")).toStdString() : o.db;
+    auto store = FlowStore::open(casePath, error);
+    if (!store) {
+        std::cerr << "flowsift-cli: " << error << "\n";
+        return 1;
+    }
+    if (!importAll(*store, o))
+        return 1;
+    if (store->summary().flows == 0) {
+        std::cerr << "flowsift-cli: no flows to analyse\n";
+        return 1;
+    }
+    const DetectionContext context = DetectorEngine::buildContext(*store, settings, g_cancel);
+    const std::vector<Finding> findings = DetectorEngine().run(context, g_cancel);
+    if (g_cancel) {
+        std::cerr << "flowsift-cli: interrupted\n";
+        return 130;
+    }
+    if (!store->replaceFindings(findings))
+        std::cerr << "flowsift-cli: warning: cannot save findings in the case: " << store->lastError() << "\n";
+    if (!o.output.empty()) {
+        if (!JsonReport::writeFile(*store, findings, o.output, error)) {
+            std::cerr << "flowsift-cli: " << error << "\n";
+            return 1;
+        }
+    }
+    if (!o.quiet) {
+        printSummary(*store, findings);
+        if (!o.output.empty())
+            std::cout << "Report written to " << o.output << "\n";
+    }
+    return 0;
+}
+
+int importCommand(const Options& o)
+{
+    if (o.inputs.empty())
+        return usageError("import needs at least one FILE");
+    std::string error;
+    const std::string casePath = o.db.empty() ? FlowStore::defaultCasePath() : o.db;
+    auto store = FlowStore::open(casePath, error);
+    if (!store) {
+        std::cerr << "flowsift-cli: " << error << "\n";
+        return 1;
+    }
+    const bool ok = importAll(*store, o);
+    if (!o.quiet)
+        std::cout << casePath << ": " << store->summary().flows << " flows in the case\n";
+    return ok ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("Flowsift"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Flowsift"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--version" || a == "-V") {
+            std::cout << "flowsift-cli " << FLOWSIFT_VERSION << "\n";
+            return 0;
+        }
+        if (a == "--help" || a == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+    }
+    Options o;
+    std::string error;
+    if (!parseArgs(argc, argv, o, error))
+        return usageError(error);
+    if (o.command == "analyze")
+        return analyze(o);
+    if (o.command == "import")
+        return importCommand(o);
+    if (o.command.empty())
+        return usageError("no command given");
+    return usageError("unknown command " + o.command);
+}

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "model/IpAddress.h"
+
+#include <string>
+#include <vector>
+
+// A network prefix such as 10.0.0.0/8 or fc00::/7.
+struct IpPrefix {
+    IpAddress base;
+    int bits = 0; // over the 128-bit (v4-mapped) form
+
+    static bool parse(const std::string& text, IpPrefix& out);
+    bool contains(const IpAddress& a) const;
+    std::string toString() const;
+};
+
+// What the detectors need to know about the network under investigation.
+struct DetectionSettings {
+    std::vector<IpPrefix> internalNetworks; // empty -> defaults
+    static std::vector<IpPrefix> defaultInternalNetworks(); // RFC 1918 + fc00::/7
+    bool isInternal(const IpAddress& a) const;
+};

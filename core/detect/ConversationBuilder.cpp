@@ -1,0 +1,101 @@
+#include "detect/ConversationBuilder.h"
+
+#include <algorithm>
+#include <utility>
+
+size_t ConversationBuilder::KeyHash::operator()(const Key& k) const
+{
+    const size_t h = std::hash<IpAddress>{}(k.a) * 31 + std::hash<IpAddress>{}(k.b);
+    return h ^ (size_t(k.portA) << 24) ^ (size_t(k.portB) << 8) ^ k.protocol;
+}
+
+int ConversationBuilder::serviceRank(uint16_t port)
+{
+    if (port == 0)
+        return 0;
+    if (port < 1024)
+        return 3;
+    switch (port) {
+    // Registered services commonly seen as servers in enterprise traffic and C2.
+    case 1080: case 1194: case 1433: case 1521: case 1723: case 1883: case 2049: case 2055: case 3128:
+    case 3306: case 3389: case 4444: case 4739: case 5060: case 5061: case 5222: case 5432: case 5900:
+    case 5985: case 5986: case 6379: case 6443: case 8000: case 8008: case 8080: case 8081: case 8088:
+    case 8443: case 8888: case 9000: case 9090: case 9200: case 9443: case 9995: case 11211: case 27017:
+        return 2;
+    default:
+        return port < 32768 ? 1 : 0; // below the usual ephemeral ranges
+    }
+}
+
+void ConversationBuilder::decideRoles(Conversation& c, bool sawReverse)
+{
+    const int clientRank = serviceRank(c.clientPort);
+    const int serverRank = serviceRank(c.serverPort);
+    // Unanswered records: the sender is the initiator unless it sends from a
+    // service port to an ephemeral one (a reply whose request was not seen).
+    const bool swap = sawReverse ? clientRank > serverRank : (clientRank >= 2 && serverRank == 0);
+    if (!swap)
+        return;
+    std::swap(c.client, c.server);
+    std::swap(c.clientPort, c.serverPort);
+    std::swap(c.bytesOut, c.bytesIn);
+    std::swap(c.packetsOut, c.packetsIn);
+    std::swap(c.flagsOut, c.flagsIn);
+}
+
+void ConversationBuilder::add(const FlowRecord& f)
+{
+    const bool srcFirst = std::tie(f.src, f.srcPort) <= std::tie(f.dst, f.dstPort);
+    const Key key = srcFirst ? Key{f.src, f.dst, f.srcPort, f.dstPort, f.protocol}
+                             : Key{f.dst, f.src, f.dstPort, f.srcPort, f.protocol};
+    auto it = m_open.find(key);
+    if (it != m_open.end()) {
+        Conversation& c = m_conversations[it->second];
+        if (f.startMs <= c.endMs + kJoinToleranceMs) {
+            const bool forward = f.src == c.client && f.srcPort == c.clientPort;
+            if (forward) {
+                c.bytesOut += f.bytes;
+                c.packetsOut += f.packets;
+                c.flagsOut |= f.tcpFlags;
+                c.bytesIn += f.revBytes;
+                c.packetsIn += f.revPackets;
+            } else {
+                c.bytesIn += f.bytes;
+                c.packetsIn += f.packets;
+                c.flagsIn |= f.tcpFlags;
+                c.bytesOut += f.revBytes;
+                c.packetsOut += f.revPackets;
+                m_sawBothDirections[it->second] = true;
+            }
+            c.endMs = std::max(c.endMs, f.endMs);
+            ++c.records;
+            return;
+        }
+    }
+    Conversation c;
+    c.client = f.src;
+    c.server = f.dst;
+    c.clientPort = f.srcPort;
+    c.serverPort = f.dstPort;
+    c.protocol = f.protocol;
+    c.startMs = f.startMs;
+    c.endMs = std::max(f.endMs, f.startMs);
+    c.bytesOut = f.bytes;
+    c.packetsOut = f.packets;
+    c.flagsOut = f.tcpFlags;
+    c.bytesIn = f.revBytes; // biflows carry the reverse direction already
+    c.packetsIn = f.revPackets;
+    c.records = 1;
+    m_open[key] = m_conversations.size();
+    m_conversations.push_back(c);
+    m_sawBothDirections.push_back(f.revPackets > 0);
+}
+
+std::vector<Conversation> ConversationBuilder::take()
+{
+    for (size_t i = 0; i < m_conversations.size(); ++i)
+        decideRoles(m_conversations[i], m_sawBothDirections[i]);
+    m_open.clear();
+    m_sawBothDirections.clear();
+    return std::exchange(m_conversations, {});
+}

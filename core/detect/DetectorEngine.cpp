@@ -1,0 +1,67 @@
+#include "detect/DetectorEngine.h"
+
+#include "detect/BeaconDetector.h"
+#include "detect/ConversationBuilder.h"
+#include "detect/ExfiltrationDetector.h"
+#include "detect/PortScanDetector.h"
+#include "detect/VolumetricDetector.h"
+#include "store/FlowStore.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+DetectorEngine::DetectorEngine()
+{
+    m_detectors.push_back(std::make_unique<BeaconDetector>());
+    m_detectors.push_back(std::make_unique<PortScanDetector>());
+    m_detectors.push_back(std::make_unique<ExfiltrationDetector>());
+    m_detectors.push_back(std::make_unique<VolumetricDetector>());
+}
+
+DetectorEngine::DetectorEngine(std::vector<std::unique_ptr<Detector>> detectors)
+    : m_detectors(std::move(detectors))
+{
+}
+
+DetectionContext DetectorEngine::buildContext(const FlowStore& store, const DetectionSettings& settings,
+                                              const std::atomic_bool& cancel)
+{
+    DetectionContext ctx;
+    ctx.settings = settings;
+    const FlowStore::Summary summary = store.summary();
+    ctx.startMs = summary.startMs;
+    ctx.endMs = summary.endMs;
+    ctx.flows.reserve(summary.flows);
+    ConversationBuilder builder;
+    store.forEachFlow([&](const FlowRecord& f) {
+        ctx.flows.push_back(f);
+        builder.add(f);
+        return !cancel.load(std::memory_order_relaxed);
+    });
+    ctx.conversations = builder.take();
+    std::sort(ctx.conversations.begin(), ctx.conversations.end(),
+              [](const Conversation& a, const Conversation& b) { return a.startMs < b.startMs; });
+    return ctx;
+}
+
+std::vector<Finding> DetectorEngine::run(const DetectionContext& context, const std::atomic_bool& cancel,
+                                         const Progress& progress) const
+{
+    std::vector<QFuture<std::vector<Finding>>> running;
+    for (const auto& detector : m_detectors) {
+        const Detector* d = detector.get();
+        running.push_back(QtConcurrent::run([d, &context, &cancel] { return d->run(context, cancel); }));
+    }
+    std::vector<Finding> all;
+    for (size_t i = 0; i < running.size(); ++i) {
+        std::vector<Finding> found = running[i].result();
+        if (progress)
+            progress(m_detectors[i]->name() + ": " + std::to_string(found.size()) + " findings");
+        std::move(found.begin(), found.end(), std::back_inserter(all));
+    }
+    if (cancel.load())
+        return {};
+    std::sort(all.begin(), all.end(), findingPriorityLess);
+    return all;
+}

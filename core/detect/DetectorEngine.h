@@ -1,0 +1,33 @@
+#pragma once
+
+#include "analysis/DetectionSettings.h"
+#include "detect/DetectionContext.h"
+#include "detect/Detector.h"
+#include "model/Finding.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+class FlowStore;
+
+// Runs every detector over a case: loads the flows once, builds
+// conversations, runs the detectors in parallel and ranks their findings.
+class DetectorEngine final {
+public:
+    using Progress = std::function<void(const std::string& stage)>;
+
+    DetectorEngine(); // all built-in detectors
+    explicit DetectorEngine(std::vector<std::unique_ptr<Detector>> detectors);
+
+    static DetectionContext buildContext(const FlowStore& store, const DetectionSettings& settings,
+                                         const std::atomic_bool& cancel);
+    // Findings sorted by priority, highest first. Empty when cancelled.
+    std::vector<Finding> run(const DetectionContext& context, const std::atomic_bool& cancel,
+                             const Progress& progress = {}) const;
+
+private:
+    std::vector<std::unique_ptr<Detector>> m_detectors;
+};

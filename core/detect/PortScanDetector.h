@@ -1,0 +1,22 @@
+#pragma once
+
+#include "detect/Detector.h"
+
+// Network service discovery (ATT&CK T1046): one source trying one port on many
+// hosts (horizontal) or many ports on one host (vertical). Only failed attempts
+// count towards a scan, so a busy client that talks to many servers is not one.
+class PortScanDetector final : public Detector {
+public:
+    struct Parameters {
+        int minFailedTargets = 15; // hosts (horizontal) or ports (vertical)
+        double minFailedShare = 0.3;
+    };
+
+    PortScanDetector() = default;
+    explicit PortScanDetector(Parameters p) : m_params(p) {}
+    std::string name() const override { return "port_scan"; }
+    std::vector<Finding> run(const DetectionContext& context, const std::atomic_bool& cancel) const override;
+
+private:
+    Parameters m_params;
+};

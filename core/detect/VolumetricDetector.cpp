@@ -1,0 +1,143 @@
+#include "detect/VolumetricDetector.h"
+
+#include "detect/RobustStats.h"
+#include "model/TextFormat.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace {
+
+double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+struct Series {
+    std::vector<double> packets;
+    std::vector<double> bytes;
+    std::vector<double> flows;
+    std::vector<std::unordered_set<IpAddress>> sources;
+    std::set<uint16_t> ports;
+    std::map<uint16_t, double> packetsByPort;
+    std::set<uint8_t> protocols;
+
+    explicit Series(size_t n) : packets(n), bytes(n), flows(n), sources(n) {}
+};
+
+// Adds a flow's packets and bytes to the buckets it spans, evenly over its duration.
+void spread(Series& s, const FlowRecord& f, int64_t startMs, int64_t bucketMs)
+{
+    const int64_t last = int64_t(s.packets.size()) - 1;
+    const int64_t b0 = std::clamp<int64_t>((f.startMs - startMs) / bucketMs, 0, last);
+    const int64_t b1 = std::clamp<int64_t>((std::max(f.endMs, f.startMs) - startMs) / bucketMs, 0, last);
+    const double n = double(b1 - b0 + 1);
+    for (int64_t b = b0; b <= b1; ++b) {
+        s.packets[size_t(b)] += double(f.packets + f.revPackets) / n;
+        s.bytes[size_t(b)] += double(f.bytes + f.revBytes) / n;
+        s.sources[size_t(b)].insert(f.src);
+    }
+    s.flows[size_t(b0)] += 1;
+}
+
+struct Episode {
+    size_t first;
+    size_t last;
+};
+
+} // namespace
+
+std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
+{
+    const int64_t bucketMs = m_params.bucketMs;
+    const int64_t startMs = ctx.startMs - ctx.startMs % bucketMs;
+    const size_t nBuckets = size_t(std::max<int64_t>(1, (ctx.endMs - startMs) / bucketMs + 1));
+    if (nBuckets < 10)
+        return {}; // no baseline to speak of
+
+    std::unordered_map<IpAddress, Series> perDestination;
+    for (const FlowRecord& f : ctx.flows) {
+        if (!ctx.settings.isInternal(f.dst))
+            continue;
+        auto it = perDestination.try_emplace(f.dst, nBuckets).first;
+        spread(it->second, f, startMs, bucketMs);
+        it->second.packetsByPort[f.dstPort] += double(f.packets);
+        it->second.protocols.insert(f.protocol);
+    }
+    if (cancel.load())
+        return {};
+
+    std::vector<Finding> findings;
+    const double bucketSeconds = double(bucketMs) / 1000;
+    for (auto& [dst, s] : perDestination) {
+        const double median = RobustStats::median(s.packets);
+        const double scale = std::max({1.4826 * RobustStats::mad(s.packets), 0.1 * median, 10.0});
+        std::vector<Episode> episodes;
+        for (size_t b = 0; b < nBuckets; ++b) {
+            const double z = (s.packets[b] - median) / scale;
+            const bool anomalous = z >= m_params.minZ && s.packets[b] / bucketSeconds >= m_params.minPacketsPerSecond
+                && int(s.sources[b].size()) >= m_params.minSources;
+            if (!anomalous)
+                continue;
+            if (!episodes.empty() && b - episodes.back().last <= 2)
+                episodes.back().last = b;
+            else
+                episodes.push_back({b, b});
+        }
+        for (const Episode& e : episodes) {
+            double packets = 0, bytes = 0, flows = 0, peak = 0;
+            std::unordered_set<IpAddress> sources;
+            for (size_t b = e.first; b <= e.last; ++b) {
+                packets += s.packets[b];
+                bytes += s.bytes[b];
+                flows += s.flows[b];
+                peak = std::max(peak, s.packets[b]);
+                sources.insert(s.sources[b].begin(), s.sources[b].end());
+            }
+            const double peakPps = peak / bucketSeconds;
+            const double ratio = peak / std::max(median, 1.0);
+            const double zPeak = (peak - median) / scale;
+            const double magnitude = clamp01(std::log10(ratio) / 2);          // 1x -> 0, 100x -> 1
+            const double rate = clamp01(std::log10(peakPps / 10) / 2);        // 10 pps -> 0, 1000 pps -> 1
+            const double spreadScore = clamp01(std::log10(double(sources.size())) / 2); // 1 -> 0, 100 -> 1
+            const double score = 100 * (0.4 * magnitude + 0.25 * rate + 0.35 * spreadScore);
+            const uint16_t topPort = std::max_element(s.packetsByPort.begin(), s.packetsByPort.end(),
+                                                      [](auto& a, auto& b) { return a.second < b.second; })->first;
+            Finding f;
+            f.type = "volumetric";
+            f.subtype = "destination";
+            f.score = std::round(score * 10) / 10;
+            f.severity = severityForScore(f.score);
+            f.dst = {dst};
+            f.dstPorts = {topPort};
+            f.protocol = s.protocols.size() == 1 ? *s.protocols.begin() : 0;
+            f.startMs = startMs + int64_t(e.first) * bucketMs;
+            f.endMs = startMs + int64_t(e.last + 1) * bucketMs;
+            f.attack = {"T1498", "T1499"};
+            f.id = "volumetric:" + dst.toString() + "@" + std::to_string(f.startMs);
+            f.filter = "dst host " + dst.toString();
+            f.summary = dst.toString() + " received " + TextFormat::fixed(packets, 0) + " packets ("
+                + TextFormat::humanBytes(bytes) + ") from " + std::to_string(sources.size()) + " sources in "
+                + TextFormat::humanDuration(double(f.endMs - f.startMs) / 1000) + ", peak "
+                + TextFormat::fixed(peakPps, 0) + " pps, " + TextFormat::fixed(ratio, 0) + "x its baseline";
+            f.evidence = {{"bucket_s", bucketSeconds},
+                          {"packets", std::round(packets)},
+                          {"bytes", std::round(bytes)},
+                          {"flows", flows},
+                          {"sources", sources.size()},
+                          {"peak_packets_per_s", std::round(peakPps * 10) / 10},
+                          {"baseline_packets_per_bucket", median},
+                          {"baseline_scale", std::round(scale * 10) / 10},
+                          {"peak_robust_z", std::round(zPeak * 10) / 10},
+                          {"peak_over_baseline", std::round(ratio * 10) / 10},
+                          {"top_port", topPort},
+                          {"score_parts",
+                           {{"magnitude", std::round(magnitude * 1000) / 1000},
+                            {"rate", std::round(rate * 1000) / 1000},
+                            {"source_spread", std::round(spreadScore * 1000) / 1000}}}};
+            findings.push_back(std::move(f));
+        }
+    }
+    return findings;
+}

@@ -1,0 +1,87 @@
+#include "import/ExportCaptureSource.h"
+
+bool ExportCaptureSource::open(const std::string& path, std::string& error)
+{
+    m_path = path;
+    return m_reader.open(path, error);
+}
+
+void ExportCaptureSource::addIssue(int64_t offset, std::string reason)
+{
+    if (m_issues.size() < kMaxIssues)
+        m_issues.push_back(ImportIssue{m_path, offset, -1, std::move(reason)});
+}
+
+void ExportCaptureSource::addDecodeIssues(const UdpDatagram& d)
+{
+    for (DecodeIssue& i : m_decodeIssues) {
+        ++m_rejected;
+        if (m_issues.size() >= kMaxIssues)
+            continue;
+        // Byte offset in the file when the capture format gives it (classic pcap).
+        const int64_t offset = d.payloadFileOffset >= 0 ? d.payloadFileOffset + int64_t(i.offset) : -1;
+        std::string where = "packet " + std::to_string(d.packetNumber) + ", datagram byte "
+            + std::to_string(i.offset) + ": ";
+        addIssue(offset, where + i.reason);
+    }
+    m_decodeIssues.clear();
+}
+
+void ExportCaptureSource::finishInput()
+{
+    m_done = true;
+    m_decoder.finish(m_decodeIssues);
+    for (DecodeIssue& i : m_decodeIssues) {
+        ++m_rejected;
+        addIssue(-1, std::move(i.reason));
+    }
+    m_decodeIssues.clear();
+
+    const CaptureStats& cs = m_reader.stats();
+    const DecoderTotals& dt = m_decoder.totals();
+    if (cs.truncatedPackets)
+        addIssue(-1, std::to_string(cs.truncatedPackets) + " packets were truncated by the capture (caplen < len)");
+    if (cs.fragmentsSkipped)
+        addIssue(-1, std::to_string(cs.fragmentsSkipped) + " IP fragments skipped (no reassembly)");
+    if (dt.datagrams == 0)
+        addIssue(-1, "no UDP datagrams in " + std::to_string(cs.packets) + " packets");
+    else if (dt.datagrams == dt.notExport)
+        addIssue(-1, "none of the " + std::to_string(dt.datagrams) + " UDP datagrams is NetFlow v5/v9 or IPFIX");
+}
+
+bool ExportCaptureSource::readBatch(std::vector<FlowRecord>& out, size_t maxRecords)
+{
+    size_t given = 0;
+    for (;;) {
+        // Hand out what is already decoded first.
+        while (m_bufferPos < m_buffer.size() && given < maxRecords) {
+            out.push_back(std::move(m_buffer[m_bufferPos++]));
+            ++given;
+        }
+        if (m_bufferPos >= m_buffer.size()) {
+            m_buffer.clear();
+            m_bufferPos = 0;
+        }
+        if (given >= maxRecords)
+            return !(m_done && m_buffer.empty());
+        if (m_done)
+            return false;
+
+        UdpDatagram d;
+        switch (m_reader.next(d)) {
+        case CaptureReader::Result::End:
+            finishInput();
+            break;
+        case CaptureReader::Result::Error:
+            ++m_rejected;
+            addIssue(m_reader.bytesRead(), m_reader.lastError());
+            finishInput();
+            break;
+        case CaptureReader::Result::Datagram:
+            m_decoder.decode(d.srcAddr, d.srcPort, d.timestampUs, d.payload, d.length, m_buffer, m_decodeIssues);
+            if (!m_decodeIssues.empty())
+                addDecodeIssues(d);
+            break;
+        }
+    }
+}

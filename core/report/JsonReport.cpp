@@ -1,0 +1,82 @@
+#include "report/JsonReport.h"
+
+#include "model/TextFormat.h"
+#include "store/FlowStore.h"
+
+#include <QSaveFile>
+
+#include <chrono>
+
+nlohmann::json JsonReport::findingToJson(const Finding& f)
+{
+    nlohmann::json dst = nlohmann::json::array();
+    for (const auto& d : f.dst)
+        dst.push_back(d.toString());
+    return {{"id", f.id},
+            {"type", f.type},
+            {"subtype", f.subtype},
+            {"severity", severityName(f.severity)},
+            {"score", f.score},
+            {"src", f.src ? nlohmann::json(f.src->toString()) : nlohmann::json(nullptr)},
+            {"dst", dst},
+            {"dst_ports", f.dstPorts},
+            {"protocol", f.protocol ? nlohmann::json(TextFormat::protocolName(f.protocol)) : nlohmann::json(nullptr)},
+            {"start", TextFormat::isoTime(f.startMs)},
+            {"end", TextFormat::isoTime(f.endMs)},
+            {"summary", f.summary},
+            {"evidence", f.evidence},
+            {"attack", f.attack},
+            {"filter", f.filter}};
+}
+
+nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Finding>& findings)
+{
+    const FlowStore::Summary s = store.summary();
+    nlohmann::json inputs = nlohmann::json::array();
+    for (const auto& imp : store.imports())
+        inputs.push_back({{"path", imp.path},
+                          {"format", imp.format},
+                          {"size", imp.size},
+                          {"sha256", imp.sha256},
+                          {"records_read", imp.recordsRead},
+                          {"records_kept", imp.recordsKept},
+                          {"records_rejected", imp.recordsRejected}});
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    nlohmann::json bySeverity = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}, {"info", 0}};
+    nlohmann::json list = nlohmann::json::array();
+    for (const Finding& f : findings) {
+        bySeverity[severityName(f.severity)] = bySeverity[severityName(f.severity)].get<int>() + 1;
+        list.push_back(findingToJson(f));
+    }
+    return {{"metadata",
+             {{"inputs", inputs},
+              {"flows", s.flows},
+              {"bytes", s.bytes},
+              {"packets", s.packets},
+              {"exporters", s.exporters},
+              {"start", TextFormat::isoTime(s.startMs)},
+              {"end", TextFormat::isoTime(s.endMs)},
+              {"generated", TextFormat::isoTime(now)},
+              {"version", FLOWSIFT_VERSION},
+              {"case", store.path()},
+              {"findings_by_severity", bySeverity}}},
+            {"findings", list}};
+}
+
+bool JsonReport::writeFile(const FlowStore& store, const std::vector<Finding>& findings, const std::string& path,
+                           std::string& error)
+{
+    const std::string text = build(store, findings).dump(2) + "\n";
+    QSaveFile file(QString::fromStdString(path));
+    if (!file.open(QIODevice::WriteOnly)) {
+        error = path + ": " + file.errorString().toStdString();
+        return false;
+    }
+    file.write(text.data(), qint64(text.size()));
+    if (!file.commit()) {
+        error = path + ": " + file.errorString().toStdString();
+        return false;
+    }
+    return true;
+}

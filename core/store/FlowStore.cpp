@@ -1,0 +1,495 @@
+#include "store/FlowStore.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+#include <sqlite3.h>
+
+#include <chrono>
+
+namespace {
+
+const char* const kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS exporters(
+  id INTEGER PRIMARY KEY, address BLOB NOT NULL, port INTEGER NOT NULL, domain INTEGER NOT NULL,
+  UNIQUE(address, port, domain));
+CREATE TABLE IF NOT EXISTS imports(
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+  format TEXT NOT NULL, imported_at INTEGER NOT NULL,
+  records_read INTEGER NOT NULL DEFAULT 0, records_kept INTEGER NOT NULL DEFAULT 0,
+  records_rejected INTEGER NOT NULL DEFAULT 0, issues TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS flows(
+  id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, exporter_id INTEGER, version INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, src BLOB NOT NULL, dst BLOB NOT NULL,
+  src_port INTEGER NOT NULL, dst_port INTEGER NOT NULL, proto INTEGER NOT NULL,
+  tcp_flags INTEGER NOT NULL, tos INTEGER NOT NULL, bytes INTEGER NOT NULL, packets INTEGER NOT NULL,
+  rev_bytes INTEGER NOT NULL, rev_packets INTEGER NOT NULL, sampling INTEGER NOT NULL,
+  in_if INTEGER NOT NULL, out_if INTEGER NOT NULL, extra TEXT);
+CREATE TABLE IF NOT EXISTS findings(
+  id TEXT PRIMARY KEY, rank INTEGER NOT NULL, type TEXT NOT NULL, subtype TEXT NOT NULL,
+  severity TEXT NOT NULL, score REAL NOT NULL, src TEXT, dst TEXT NOT NULL, dst_ports TEXT NOT NULL,
+  proto INTEGER NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, summary TEXT NOT NULL,
+  evidence TEXT NOT NULL, attack TEXT NOT NULL, filter TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS verdicts(
+  finding_id TEXT PRIMARY KEY, verdict TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL);
+)SQL";
+
+// Created after the first bulk load (cheaper than maintaining them row by row),
+// on what the detectors and views filter by.
+const char* const kIndexes = R"SQL(
+CREATE INDEX IF NOT EXISTS flows_start ON flows(start_ms);
+CREATE INDEX IF NOT EXISTS flows_src ON flows(src, start_ms);
+CREATE INDEX IF NOT EXISTS flows_dst ON flows(dst, start_ms);
+CREATE INDEX IF NOT EXISTS flows_dst_port ON flows(dst_port);
+CREATE INDEX IF NOT EXISTS imports_sha ON imports(sha256);
+)SQL";
+
+int64_t nowMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// RAII prepared statement.
+class Statement final {
+public:
+    Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    sqlite3_stmt* get() const { return m_stmt; }
+    bool ok() const { return m_stmt != nullptr; }
+    bool step() { return sqlite3_step(m_stmt) == SQLITE_ROW; }
+    std::string text(int col) const
+    {
+        const unsigned char* t = sqlite3_column_text(m_stmt, col);
+        return t ? reinterpret_cast<const char*>(t) : std::string();
+    }
+    int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
+
+private:
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+IpAddress blobAddress(sqlite3_stmt* st, int col)
+{
+    if (sqlite3_column_bytes(st, col) == 16)
+        return IpAddress::fromBytes16(static_cast<const uint8_t*>(sqlite3_column_blob(st, col)));
+    return {};
+}
+
+nlohmann::json issuesToJson(const std::vector<ImportIssue>& issues)
+{
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& i : issues)
+        arr.push_back({{"file", i.file}, {"offset", i.offset}, {"line", i.line}, {"reason", i.reason}});
+    return arr;
+}
+
+// Parses a JSON array column; an empty array when the text is not one.
+nlohmann::json jsonArray(const std::string& text)
+{
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    return j.is_array() ? j : nlohmann::json::array();
+}
+
+std::vector<ImportIssue> issuesFromJson(const std::string& text)
+{
+    std::vector<ImportIssue> out;
+    for (const auto& j : jsonArray(text))
+        out.push_back({j.value("file", ""), j.value("offset", int64_t(-1)), j.value("line", int64_t(-1)),
+                       j.value("reason", "")});
+    return out;
+}
+
+} // namespace
+
+FlowStore::FlowStore(sqlite3* db, std::string path)
+    : m_db(db)
+    , m_path(std::move(path))
+{
+}
+
+FlowStore::~FlowStore()
+{
+    if (m_inImport)
+        rollbackImport();
+    sqlite3_finalize(m_insertFlow);
+    sqlite3_close_v2(m_db);
+}
+
+std::string FlowStore::defaultCasePath()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/cases");
+    QDir().mkpath(dir);
+    return QString(dir + QStringLiteral("/default") + QString::fromLatin1(kFileExtension)).toStdString();
+}
+
+std::unique_ptr<FlowStore> FlowStore::open(const std::string& path, std::string& error, bool readOnly)
+{
+    sqlite3* db = nullptr;
+    const int flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        error = path + ": cannot open case file: " + (db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close_v2(db);
+        return nullptr;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    std::unique_ptr<FlowStore> store(new FlowStore(db, path));
+    if (readOnly) {
+        Statement check(db, "SELECT value FROM meta WHERE key='schema_version'");
+        if (!check.ok() || !check.step()) {
+            error = path + ": not a Flowsift case file";
+            return nullptr;
+        }
+        return store;
+    }
+    // WAL: views read while an import writes. NORMAL sync is crash-safe in WAL mode
+    // (a crash can lose the last commit, never corrupt the file).
+    if (!store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") || !store->createSchema()) {
+        error = path + ": " + store->m_lastError;
+        return nullptr;
+    }
+    return store;
+}
+
+bool FlowStore::exec(const char* sql)
+{
+    char* msg = nullptr;
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+        m_lastError = msg ? msg : sqlite3_errmsg(m_db);
+        sqlite3_free(msg);
+        return false;
+    }
+    return true;
+}
+
+bool FlowStore::createSchema()
+{
+    Statement hasMeta(m_db, "SELECT value FROM meta WHERE key='schema_version'");
+    if (hasMeta.ok() && hasMeta.step()) {
+        const int version = std::stoi(hasMeta.text(0));
+        if (version > kSchemaVersion) {
+            m_lastError = "case file was made by a newer Flowsift (schema " + std::to_string(version) + ")";
+            return false;
+        }
+        return true; // migrations from older versions go here
+    }
+    if (!exec("BEGIN") || !exec(kSchema))
+        return false;
+    const std::string setVersion =
+        "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kSchemaVersion) + "')";
+    return exec(setVersion.c_str()) && exec("COMMIT");
+}
+
+bool FlowStore::createIndexes() { return exec(kIndexes); }
+
+std::optional<FlowStore::ImportRecord> FlowStore::findImportBySha256(const std::string& sha256) const
+{
+    for (auto& rec : imports())
+        if (rec.sha256 == sha256)
+            return rec;
+    return std::nullopt;
+}
+
+int64_t FlowStore::beginImport(const ImportRecord& meta)
+{
+    if (m_inImport) {
+        m_lastError = "an import is already in progress";
+        return 0;
+    }
+    if (!exec("BEGIN IMMEDIATE"))
+        return 0;
+    m_inImport = true;
+    Statement ins(m_db, "INSERT INTO imports(path, size, sha256, format, imported_at) VALUES(?,?,?,?,?)");
+    sqlite3_bind_text(ins.get(), 1, meta.path.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins.get(), 2, meta.size);
+    sqlite3_bind_text(ins.get(), 3, meta.sha256.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins.get(), 4, meta.format.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins.get(), 5, meta.importedAtMs ? meta.importedAtMs : nowMs());
+    if (sqlite3_step(ins.get()) != SQLITE_DONE) {
+        m_lastError = sqlite3_errmsg(m_db);
+        rollbackImport();
+        return 0;
+    }
+    m_exporterCache.clear();
+    m_importId = sqlite3_last_insert_rowid(m_db);
+    return m_importId;
+}
+
+int64_t FlowStore::exporterId(const FlowRecord& r)
+{
+    if (r.exportVersion == 0 && r.exporter.isUnspecified())
+        return 0;
+    std::string key(reinterpret_cast<const char*>(r.exporter.bytes().data()), 16);
+    key += std::to_string(r.exporterPort) + "/" + std::to_string(r.observationDomain);
+    for (const auto& [k, id] : m_exporterCache)
+        if (k == key)
+            return id;
+    Statement ins(m_db, "INSERT OR IGNORE INTO exporters(address, port, domain) VALUES(?,?,?)");
+    sqlite3_bind_blob(ins.get(), 1, r.exporter.bytes().data(), 16, SQLITE_STATIC);
+    sqlite3_bind_int(ins.get(), 2, r.exporterPort);
+    sqlite3_bind_int64(ins.get(), 3, r.observationDomain);
+    sqlite3_step(ins.get());
+    Statement sel(m_db, "SELECT id FROM exporters WHERE address=? AND port=? AND domain=?");
+    sqlite3_bind_blob(sel.get(), 1, r.exporter.bytes().data(), 16, SQLITE_STATIC);
+    sqlite3_bind_int(sel.get(), 2, r.exporterPort);
+    sqlite3_bind_int64(sel.get(), 3, r.observationDomain);
+    const int64_t id = sel.step() ? sel.integer(0) : 0;
+    m_exporterCache.emplace_back(std::move(key), id);
+    return id;
+}
+
+bool FlowStore::insertFlows(const std::vector<FlowRecord>& flows)
+{
+    if (!m_inImport) {
+        m_lastError = "insertFlows outside an import";
+        return false;
+    }
+    if (!m_insertFlow
+        && sqlite3_prepare_v3(m_db,
+               "INSERT INTO flows(import_id, exporter_id, version, start_ms, end_ms, src, dst, src_port, dst_port,"
+               " proto, tcp_flags, tos, bytes, packets, rev_bytes, rev_packets, sampling, in_if, out_if, extra)"
+               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               -1, SQLITE_PREPARE_PERSISTENT, &m_insertFlow, nullptr)
+            != SQLITE_OK) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return false;
+    }
+    sqlite3_stmt* st = m_insertFlow;
+    for (const FlowRecord& r : flows) {
+        int c = 1;
+        sqlite3_bind_int64(st, c++, m_importId);
+        sqlite3_bind_int64(st, c++, exporterId(r));
+        sqlite3_bind_int(st, c++, r.exportVersion);
+        sqlite3_bind_int64(st, c++, r.startMs);
+        sqlite3_bind_int64(st, c++, r.endMs);
+        sqlite3_bind_blob(st, c++, r.src.bytes().data(), 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, c++, r.dst.bytes().data(), 16, SQLITE_STATIC);
+        sqlite3_bind_int(st, c++, r.srcPort);
+        sqlite3_bind_int(st, c++, r.dstPort);
+        sqlite3_bind_int(st, c++, r.protocol);
+        sqlite3_bind_int(st, c++, r.tcpFlags);
+        sqlite3_bind_int(st, c++, r.tos);
+        sqlite3_bind_int64(st, c++, int64_t(r.bytes));
+        sqlite3_bind_int64(st, c++, int64_t(r.packets));
+        sqlite3_bind_int64(st, c++, int64_t(r.revBytes));
+        sqlite3_bind_int64(st, c++, int64_t(r.revPackets));
+        sqlite3_bind_int64(st, c++, r.samplingRate);
+        sqlite3_bind_int64(st, c++, r.inputIf);
+        sqlite3_bind_int64(st, c++, r.outputIf);
+        if (r.extra.empty())
+            sqlite3_bind_null(st, c++);
+        else
+            sqlite3_bind_text(st, c++, r.extra.c_str(), int(r.extra.size()), SQLITE_STATIC);
+        const int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            m_lastError = sqlite3_errmsg(m_db);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool FlowStore::commitImport(int64_t importId, uint64_t read, uint64_t kept, uint64_t rejected,
+                             const std::vector<ImportIssue>& issues)
+{
+    if (!m_inImport)
+        return false;
+    Statement upd(m_db,
+        "UPDATE imports SET records_read=?, records_kept=?, records_rejected=?, issues=? WHERE id=?");
+    const std::string issuesText = issuesToJson(issues).dump();
+    sqlite3_bind_int64(upd.get(), 1, int64_t(read));
+    sqlite3_bind_int64(upd.get(), 2, int64_t(kept));
+    sqlite3_bind_int64(upd.get(), 3, int64_t(rejected));
+    sqlite3_bind_text(upd.get(), 4, issuesText.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(upd.get(), 5, importId);
+    if (sqlite3_step(upd.get()) != SQLITE_DONE || !createIndexes()) {
+        m_lastError = sqlite3_errmsg(m_db);
+        rollbackImport();
+        return false;
+    }
+    if (!exec("COMMIT")) {
+        rollbackImport();
+        return false;
+    }
+    m_inImport = false;
+    return true;
+}
+
+void FlowStore::rollbackImport()
+{
+    if (m_insertFlow)
+        sqlite3_reset(m_insertFlow);
+    exec("ROLLBACK");
+    m_inImport = false;
+    m_exporterCache.clear();
+}
+
+std::vector<FlowStore::ImportRecord> FlowStore::imports() const
+{
+    std::vector<ImportRecord> out;
+    Statement sel(m_db,
+        "SELECT id, path, size, sha256, format, imported_at, records_read, records_kept, records_rejected, issues"
+        " FROM imports ORDER BY id");
+    while (sel.step()) {
+        ImportRecord r;
+        r.id = sel.integer(0);
+        r.path = sel.text(1);
+        r.size = sel.integer(2);
+        r.sha256 = sel.text(3);
+        r.format = sel.text(4);
+        r.importedAtMs = sel.integer(5);
+        r.recordsRead = uint64_t(sel.integer(6));
+        r.recordsKept = uint64_t(sel.integer(7));
+        r.recordsRejected = uint64_t(sel.integer(8));
+        r.issues = issuesFromJson(sel.text(9));
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+FlowStore::Summary FlowStore::summary() const
+{
+    Summary s;
+    Statement sel(m_db, "SELECT count(*), coalesce(sum(bytes + rev_bytes),0), coalesce(sum(packets + rev_packets),0),"
+                        " coalesce(min(start_ms),0), coalesce(max(end_ms),0) FROM flows");
+    if (sel.step()) {
+        s.flows = uint64_t(sel.integer(0));
+        s.bytes = uint64_t(sel.integer(1));
+        s.packets = uint64_t(sel.integer(2));
+        s.startMs = sel.integer(3);
+        s.endMs = sel.integer(4);
+    }
+    Statement exp(m_db, "SELECT count(*) FROM exporters");
+    if (exp.step())
+        s.exporters = uint64_t(exp.integer(0));
+    return s;
+}
+
+void FlowStore::forEachFlow(const std::function<bool(const FlowRecord&)>& fn) const
+{
+    Statement sel(m_db,
+        "SELECT f.start_ms, f.end_ms, f.src, f.dst, f.src_port, f.dst_port, f.proto, f.tcp_flags, f.tos, f.bytes,"
+        " f.packets, f.rev_bytes, f.rev_packets, f.sampling, f.in_if, f.out_if, f.version,"
+        " e.address, e.port, e.domain FROM flows f LEFT JOIN exporters e ON e.id = f.exporter_id"
+        " ORDER BY f.start_ms");
+    sqlite3_stmt* st = sel.get();
+    FlowRecord r;
+    while (sel.step()) {
+        r.startMs = sqlite3_column_int64(st, 0);
+        r.endMs = sqlite3_column_int64(st, 1);
+        r.src = blobAddress(st, 2);
+        r.dst = blobAddress(st, 3);
+        r.srcPort = uint16_t(sqlite3_column_int(st, 4));
+        r.dstPort = uint16_t(sqlite3_column_int(st, 5));
+        r.protocol = uint8_t(sqlite3_column_int(st, 6));
+        r.tcpFlags = uint8_t(sqlite3_column_int(st, 7));
+        r.tos = uint8_t(sqlite3_column_int(st, 8));
+        r.bytes = uint64_t(sqlite3_column_int64(st, 9));
+        r.packets = uint64_t(sqlite3_column_int64(st, 10));
+        r.revBytes = uint64_t(sqlite3_column_int64(st, 11));
+        r.revPackets = uint64_t(sqlite3_column_int64(st, 12));
+        r.samplingRate = uint32_t(sqlite3_column_int64(st, 13));
+        r.inputIf = uint32_t(sqlite3_column_int64(st, 14));
+        r.outputIf = uint32_t(sqlite3_column_int64(st, 15));
+        r.exportVersion = uint16_t(sqlite3_column_int(st, 16));
+        r.exporter = blobAddress(st, 17);
+        r.exporterPort = uint16_t(sqlite3_column_int(st, 18));
+        r.observationDomain = uint32_t(sqlite3_column_int64(st, 19));
+        if (!fn(r))
+            break;
+    }
+}
+
+bool FlowStore::replaceFindings(const std::vector<Finding>& findings)
+{
+    if (!exec("BEGIN IMMEDIATE"))
+        return false;
+    if (!exec("DELETE FROM findings")) {
+        exec("ROLLBACK");
+        return false;
+    }
+    Statement ins(m_db,
+        "INSERT OR REPLACE INTO findings(id, rank, type, subtype, severity, score, src, dst, dst_ports, proto,"
+        " start_ms, end_ms, summary, evidence, attack, filter) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    int rank = 0;
+    for (const Finding& f : findings) {
+        nlohmann::json dst = nlohmann::json::array();
+        for (const auto& d : f.dst)
+            dst.push_back(d.toString());
+        const std::string srcText = f.src ? f.src->toString() : std::string();
+        const std::string dstText = dst.dump();
+        const std::string portsText = nlohmann::json(f.dstPorts).dump();
+        const std::string evidenceText = f.evidence.dump();
+        const std::string attackText = nlohmann::json(f.attack).dump();
+        sqlite3_stmt* st = ins.get();
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, f.id.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, rank++);
+        sqlite3_bind_text(st, 3, f.type.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, f.subtype.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, severityName(f.severity), -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 6, f.score);
+        if (f.src)
+            sqlite3_bind_text(st, 7, srcText.c_str(), -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 7);
+        sqlite3_bind_text(st, 8, dstText.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, portsText.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 10, f.protocol);
+        sqlite3_bind_int64(st, 11, f.startMs);
+        sqlite3_bind_int64(st, 12, f.endMs);
+        sqlite3_bind_text(st, 13, f.summary.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 14, evidenceText.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 15, attackText.c_str(), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 16, f.filter.c_str(), -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            m_lastError = sqlite3_errmsg(m_db);
+            exec("ROLLBACK");
+            return false;
+        }
+    }
+    return exec("COMMIT");
+}
+
+std::vector<Finding> FlowStore::findings() const
+{
+    std::vector<Finding> out;
+    Statement sel(m_db,
+        "SELECT id, type, subtype, severity, score, src, dst, dst_ports, proto, start_ms, end_ms, summary, evidence,"
+        " attack, filter FROM findings ORDER BY rank");
+    while (sel.step()) {
+        Finding f;
+        f.id = sel.text(0);
+        f.type = sel.text(1);
+        f.subtype = sel.text(2);
+        f.severity = severityFromName(sel.text(3));
+        f.score = sqlite3_column_double(sel.get(), 4);
+        if (sqlite3_column_type(sel.get(), 5) != SQLITE_NULL)
+            f.src = IpAddress::parse(sel.text(5));
+        for (const auto& d : jsonArray(sel.text(6)))
+            if (d.is_string())
+                if (auto a = IpAddress::parse(d.get<std::string>()))
+                    f.dst.push_back(*a);
+        for (const auto& p : jsonArray(sel.text(7)))
+            if (p.is_number_unsigned())
+                f.dstPorts.push_back(p.get<uint16_t>());
+        f.protocol = uint8_t(sel.integer(8));
+        f.startMs = sel.integer(9);
+        f.endMs = sel.integer(10);
+        f.summary = sel.text(11);
+        f.evidence = nlohmann::json::parse(sel.text(12), nullptr, false);
+        if (!f.evidence.is_object())
+            f.evidence = nlohmann::json::object();
+        for (const auto& a : jsonArray(sel.text(13)))
+            if (a.is_string())
+                f.attack.push_back(a.get<std::string>());
+        f.filter = sel.text(14);
+        out.push_back(std::move(f));
+    }
+    return out;
+}

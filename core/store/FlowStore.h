@@ -1,0 +1,92 @@
+#pragma once
+
+#include "model/Finding.h"
+#include "model/FlowRecord.h"
+#include "model/ImportIssue.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+// The case file: one SQLite database holding flows, imports and findings.
+// One FlowStore is one connection; use it from one thread at a time. Readers
+// on other threads open their own FlowStore (WAL mode lets them read while a
+// writer imports).
+class FlowStore final {
+public:
+    struct ImportRecord {
+        int64_t id = 0;
+        std::string path;
+        int64_t size = 0;
+        std::string sha256;
+        std::string format;
+        int64_t importedAtMs = 0;
+        uint64_t recordsRead = 0;
+        uint64_t recordsKept = 0;
+        uint64_t recordsRejected = 0;
+        std::vector<ImportIssue> issues;
+    };
+
+    struct Summary {
+        uint64_t flows = 0;
+        uint64_t bytes = 0;
+        uint64_t packets = 0;
+        int64_t startMs = 0;
+        int64_t endMs = 0;
+        uint64_t exporters = 0;
+    };
+
+    static constexpr int kSchemaVersion = 1;
+    static constexpr const char* kFileExtension = ".flowsift";
+
+    // Opens or creates a case file. Returns nullptr with error set on failure.
+    static std::unique_ptr<FlowStore> open(const std::string& path, std::string& error, bool readOnly = false);
+    // The default case location under the user's data directory.
+    static std::string defaultCasePath();
+
+    ~FlowStore();
+    FlowStore(const FlowStore&) = delete;
+    FlowStore& operator=(const FlowStore&) = delete;
+
+    const std::string& path() const { return m_path; }
+    const std::string& lastError() const { return m_lastError; }
+
+    // --- imports: one import is one transaction (all or nothing) ---
+    std::optional<ImportRecord> findImportBySha256(const std::string& sha256) const;
+    int64_t beginImport(const ImportRecord& meta); // 0 on failure
+    bool insertFlows(const std::vector<FlowRecord>& flows);
+    bool commitImport(int64_t importId, uint64_t read, uint64_t kept, uint64_t rejected,
+                      const std::vector<ImportIssue>& issues);
+    void rollbackImport();
+    std::vector<ImportRecord> imports() const;
+
+    // --- reading flows ---
+    Summary summary() const;
+    // Calls fn for each flow ordered by start time; fn returns false to stop.
+    void forEachFlow(const std::function<bool(const FlowRecord&)>& fn) const;
+
+    // --- findings of the latest analysis ---
+    bool replaceFindings(const std::vector<Finding>& findings);
+    std::vector<Finding> findings() const;
+
+private:
+    explicit FlowStore(sqlite3* db, std::string path);
+    bool exec(const char* sql);
+    bool createSchema();
+    bool createIndexes();
+    int64_t exporterId(const FlowRecord& r);
+
+    sqlite3* m_db = nullptr;
+    std::string m_path;
+    mutable std::string m_lastError;
+    sqlite3_stmt* m_insertFlow = nullptr;
+    bool m_inImport = false;
+    int64_t m_importId = 0;
+    std::vector<std::pair<std::string, int64_t>> m_exporterCache;
+};

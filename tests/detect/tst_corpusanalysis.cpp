@@ -1,0 +1,198 @@
+// End-to-end: flowsift-cli analyze on the labelled corpus captures. The
+// expectations come from the labels files, never from hard-coded addresses.
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using nlohmann::json;
+
+namespace {
+
+const QString kCorpus = QStringLiteral(FLOWSIFT_CORPUS_DIR);
+
+int severityRank(const std::string& s)
+{
+    if (s == "critical") return 4;
+    if (s == "high") return 3;
+    if (s == "medium") return 2;
+    if (s == "low") return 1;
+    return 0;
+}
+
+bool contains(const json& arr, const json& value)
+{
+    for (const auto& v : arr)
+        if (v == value)
+            return true;
+    return false;
+}
+
+// Does this finding describe that label? Same kind, same entities, overlapping time.
+bool matches(const json& finding, const json& label)
+{
+    const std::string kind = label["kind"];
+    const std::string type = finding["type"];
+    const double fStart = QDateTime::fromString(QString::fromStdString(finding["start"].get<std::string>()), Qt::ISODateWithMs).toMSecsSinceEpoch() / 1000.0;
+    const double fEnd = QDateTime::fromString(QString::fromStdString(finding["end"].get<std::string>()), Qt::ISODateWithMs).toMSecsSinceEpoch() / 1000.0;
+    const bool overlaps = fStart <= label["end_epoch"].get<double>() + 120 && fEnd >= label["start_epoch"].get<double>() - 120;
+    if (!overlaps)
+        return false;
+    if (kind == "c2_beacon" || kind.rfind("benign_periodic", 0) == 0)
+        return (type == "beacon" || kind != "c2_beacon") && finding["src"] == label["src"] && contains(finding["dst"], label["dst"]);
+    if (kind == "port_scan_horizontal")
+        return type == "port_scan" && finding["subtype"] == "horizontal" && finding["src"] == label["src"]
+            && contains(finding["dst_ports"], label["ports"][0]);
+    if (kind == "port_scan_vertical")
+        return type == "port_scan" && finding["subtype"] == "vertical" && finding["src"] == label["src"]
+            && contains(finding["dst"], label["dst"]);
+    if (kind == "exfiltration")
+        return type == "exfiltration" && finding["src"] == label["src"] && contains(finding["dst"], label["dst"]);
+    if (kind == "volumetric_udp_flood")
+        return type == "volumetric" && contains(finding["dst"], label["dst"]);
+    return false;
+}
+
+} // namespace
+
+class TestCorpusAnalysis final : public QObject {
+    Q_OBJECT
+
+private:
+    json analyze(const QString& exportName, QString* stdoutText = nullptr)
+    {
+        const QString capture = kCorpus + QStringLiteral("/exports/") + exportName;
+        if (!QFile::exists(capture))
+            return json();
+        const QString report = m_dir.filePath(exportName + QStringLiteral(".json"));
+        QProcess cli;
+        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH),
+                  {QStringLiteral("analyze"), QStringLiteral("--flow-file"), capture, QStringLiteral("--output"), report});
+        if (!cli.waitForFinished(300000) || cli.exitCode() != 0) {
+            qWarning() << cli.readAllStandardError();
+            return json();
+        }
+        if (stdoutText)
+            *stdoutText = QString::fromUtf8(cli.readAllStandardOutput());
+        std::ifstream in(report.toStdString());
+        return json::parse(in, nullptr, false);
+    }
+
+    static json labels(const QString& scenario)
+    {
+        std::ifstream in((kCorpus + QStringLiteral("/labels/") + scenario + QStringLiteral(".labels.json")).toStdString());
+        return json::parse(in, nullptr, false);
+    }
+
+    QTemporaryDir m_dir;
+
+private slots:
+    void initTestCase()
+    {
+        if (!QDir(kCorpus).exists())
+            QSKIP("reference corpus not present");
+        QVERIFY(m_dir.isValid());
+    }
+
+    void labelledAttacksAreFoundAndRanked_data()
+    {
+        QTest::addColumn<QString>("exportName");
+        QTest::newRow("softflowd-v9") << QStringLiteral("enterprise4h__softflowd-v9.pcap");
+        QTest::newRow("softflowd-ipfix") << QStringLiteral("enterprise4h__softflowd-ipfix.pcap");
+    }
+
+    void labelledAttacksAreFoundAndRanked()
+    {
+        QFETCH(QString, exportName);
+        QString printed;
+        const json report = analyze(exportName, &printed);
+        QVERIFY2(report.is_object(), "analyze failed or wrote no report");
+        QVERIFY(printed.contains(QStringLiteral("Findings:")));
+
+        // The report's contract.
+        const json& meta = report["metadata"];
+        QCOMPARE(meta["flows"].get<int>(), 33401);
+        QCOMPARE(meta["start"].get<std::string>().substr(0, 13), std::string("2026-03-02T08"));
+        QVERIFY(meta["inputs"].size() == 1);
+        const json& findings = report["findings"];
+        QVERIFY(findings.is_array() && !findings.empty());
+        for (size_t i = 1; i < findings.size(); ++i)
+            QVERIFY2(findings[i - 1]["score"].get<double>() >= findings[i]["score"].get<double>(), "findings not sorted by priority");
+        for (const auto& f : findings)
+            for (const char* key : {"id", "type", "severity", "score", "src", "dst", "dst_ports", "start", "end", "summary", "evidence", "attack"})
+                QVERIFY2(f.contains(key), key);
+
+        const json l = labels(QStringLiteral("enterprise4h"));
+        int malicious = 0;
+        const size_t topN = 12;
+        for (const auto& label : l["labels"]) {
+            bool found = false;
+            for (size_t i = 0; i < findings.size(); ++i) {
+                const json& f = findings[i];
+                if (!matches(f, label))
+                    continue;
+                if (label["malicious"].get<bool>()) {
+                    if (severityRank(f["severity"]) >= 3 && i < topN)
+                        found = true;
+                } else {
+                    QVERIFY2(severityRank(f["severity"]) < 3,
+                             qPrintable(QStringLiteral("benign %1 rated %2: %3")
+                                            .arg(QString::fromStdString(label["id"]), QString::fromStdString(f["severity"]),
+                                                 QString::fromStdString(f["summary"]))));
+                }
+            }
+            if (label["malicious"].get<bool>()) {
+                ++malicious;
+                QVERIFY2(found, qPrintable(QStringLiteral("label %1 not among the top %2 findings at high or critical")
+                                                .arg(QString::fromStdString(label["id"])).arg(topN)));
+            }
+        }
+        QCOMPARE(malicious, 6);
+    }
+
+    void negativeControlHasNothingHigh_data()
+    {
+        QTest::addColumn<QString>("exportName");
+        QTest::newRow("baseline-v9") << QStringLiteral("baseline2h__softflowd-v9.pcap");
+        QTest::newRow("baseline-ipfix") << QStringLiteral("baseline2h__softflowd-ipfix.pcap");
+    }
+
+    void negativeControlHasNothingHigh()
+    {
+        QFETCH(QString, exportName);
+        const json report = analyze(exportName);
+        QVERIFY2(report.is_object(), "analyze failed or wrote no report");
+        QCOMPARE(report["metadata"]["flows"].get<int>(), 10152);
+        for (const auto& f : report["findings"])
+            QVERIFY2(severityRank(f["severity"]) < 3, qPrintable(QString::fromStdString(f["summary"])));
+    }
+
+    void unreadableInputFailsClearly()
+    {
+        const QString bogus = m_dir.filePath(QStringLiteral("not-a-capture.bin"));
+        QFile f(bogus);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a flow capture\n");
+        f.close();
+        QProcess cli;
+        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH), {QStringLiteral("analyze"), QStringLiteral("--flow-file"), bogus});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 1);
+        const QString err = QString::fromUtf8(cli.readAllStandardError());
+        QVERIFY2(err.contains(bogus), qPrintable(err));
+
+        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH), {QStringLiteral("analyze"), QStringLiteral("--flow-file"), m_dir.filePath(QStringLiteral("missing.pcap"))});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 1);
+        QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains(QStringLiteral("missing.pcap")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCorpusAnalysis)
+#include "tst_corpusanalysis.moc"
