@@ -57,13 +57,29 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
         return {}; // no baseline to speak of
 
     std::unordered_map<IpAddress, Series> perDestination;
-    for (const FlowRecord& f : ctx.flows) {
-        if (!ctx.settings.isInternal(f.dst))
-            continue;
+    auto addDirection = [&](const FlowRecord& f) {
+        if (f.packets == 0 || !ctx.settings.isInternal(f.dst))
+            return;
         auto it = perDestination.try_emplace(f.dst, nBuckets).first;
         spread(it->second, f, startMs, bucketMs);
         it->second.packetsByPort[f.dstPort] += double(f.packets);
         it->second.protocols.insert(f.protocol);
+    };
+    for (const FlowRecord& f : ctx.flows) {
+        if (f.revPackets == 0 && f.revBytes == 0) {
+            addDirection(f);
+            continue;
+        }
+        // A biflow is traffic towards both ends: count each direction against its receiver.
+        FlowRecord forward = f;
+        forward.revBytes = forward.revPackets = 0;
+        addDirection(forward);
+        FlowRecord reverse = forward;
+        std::swap(reverse.src, reverse.dst);
+        std::swap(reverse.srcPort, reverse.dstPort);
+        reverse.bytes = f.revBytes;
+        reverse.packets = f.revPackets;
+        addDirection(reverse);
     }
     if (cancel.load())
         return {};

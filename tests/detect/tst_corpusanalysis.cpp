@@ -86,7 +86,7 @@ private:
 
     static json labels(const QString& scenario)
     {
-        std::ifstream in((kCorpus + QStringLiteral("/labels/") + scenario + QStringLiteral(".labels.json")).toStdString());
+        std::ifstream in(QString(kCorpus + QStringLiteral("/labels/") + scenario + QStringLiteral(".labels.json")).toStdString());
         return json::parse(in, nullptr, false);
     }
 
