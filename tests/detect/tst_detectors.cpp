@@ -1,0 +1,254 @@
+// Detector behaviour on small synthetic traffic with known answers.
+#include "detect/BeaconDetector.h"
+#include "detect/ConversationBuilder.h"
+#include "detect/ExfiltrationDetector.h"
+#include "detect/PortScanDetector.h"
+#include "detect/RobustStats.h"
+#include "detect/VolumetricDetector.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <random>
+
+namespace {
+
+constexpr int64_t kT0 = 1772438400000; // 2026-03-02T08:00:00Z
+
+IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+
+FlowRecord flow(const char* src, uint16_t sport, const char* dst, uint16_t dport, int64_t startMs, int64_t durMs,
+                uint64_t bytes, uint64_t packets, uint8_t flags = TcpFlag::Syn | TcpFlag::Ack | TcpFlag::Psh | TcpFlag::Fin,
+                uint8_t proto = IpProtocol::Tcp)
+{
+    FlowRecord r;
+    r.src = ip(src);
+    r.dst = ip(dst);
+    r.srcPort = sport;
+    r.dstPort = dport;
+    r.startMs = startMs;
+    r.endMs = startMs + durMs;
+    r.bytes = bytes;
+    r.packets = packets;
+    r.tcpFlags = flags;
+    r.protocol = proto;
+    return r;
+}
+
+// An answered TCP connection as two unidirectional records.
+void connection(std::vector<FlowRecord>& out, const char* client, uint16_t cport, const char* server, uint16_t sport,
+                int64_t startMs, uint64_t up, uint64_t down)
+{
+    out.push_back(flow(client, cport, server, sport, startMs, 400, up, 6));
+    out.push_back(flow(server, sport, client, cport, startMs, 400, down, 5));
+}
+
+DetectionContext contextOf(std::vector<FlowRecord> flows)
+{
+    std::stable_sort(flows.begin(), flows.end(), [](auto& a, auto& b) { return a.startMs < b.startMs; });
+    DetectionContext ctx;
+    ConversationBuilder builder;
+    ctx.startMs = flows.front().startMs;
+    ctx.endMs = 0;
+    for (const auto& f : flows) {
+        builder.add(f);
+        ctx.endMs = std::max(ctx.endMs, f.endMs);
+    }
+    ctx.conversations = builder.take();
+    ctx.flows = std::move(flows);
+    return ctx;
+}
+
+const Finding* findFinding(const std::vector<Finding>& all, const std::string& type, const std::string& src,
+                           const std::string& dst = {})
+{
+    for (const auto& f : all)
+        if (f.type == type && f.src && f.src->toString() == src && (dst.empty() || f.dst.at(0).toString() == dst))
+            return &f;
+    return nullptr;
+}
+
+// Poisson browsing from one host to a handful of sites over the window.
+void browsing(std::vector<FlowRecord>& out, std::mt19937& rng, const char* host, int64_t spanMs, double meanGapS)
+{
+    std::exponential_distribution<double> gap(1.0 / meanGapS);
+    const char* sites[] = {"93.184.216.34", "151.101.1.69", "140.82.112.3"};
+    std::uniform_int_distribution<int> pick(0, 2);
+    uint16_t port = 40000;
+    for (double t = gap(rng); t * 1000 < double(spanMs); t += gap(rng))
+        connection(out, host, port++, sites[pick(rng)], 443, kT0 + int64_t(t * 1000), 900, 45000);
+}
+
+const std::atomic_bool kNoCancel{false};
+
+} // namespace
+
+class TestDetectors final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void robustStatistics()
+    {
+        QCOMPARE(RobustStats::median({5, 1, 3}), 3.0);
+        QCOMPARE(RobustStats::median({1, 2, 3, 4}), 2.5);
+        QCOMPARE(RobustStats::mad({1, 2, 3, 4, 100}), 1.0);
+        QCOMPARE(RobustStats::bowleySkew({1, 2, 3, 4, 5}), 0.0);
+        QVERIFY(RobustStats::bowleySkew({1, 1, 1, 2, 10, 50}) > 0.5);
+    }
+
+    void conversationsPairDirectionsAndPickTheClient()
+    {
+        std::vector<FlowRecord> flows;
+        // Reply seen first in the export: the client is still the ephemeral side.
+        flows.push_back(flow("203.0.113.9", 443, "10.0.0.5", 51000, kT0, 300, 5000, 5));
+        flows.push_back(flow("10.0.0.5", 51000, "203.0.113.9", 443, kT0, 300, 700, 6));
+        // Unanswered probe.
+        flows.push_back(flow("10.0.8.14", 53014, "10.0.0.10", 3389, kT0 + 5000, 0, 44, 1, TcpFlag::Syn));
+        // Biflow record carrying both directions.
+        FlowRecord bi = flow("10.0.0.6", 52000, "198.51.100.1", 8443, kT0 + 9000, 100, 300, 4);
+        bi.revBytes = 9000;
+        bi.revPackets = 7;
+        flows.push_back(bi);
+        const auto ctx = contextOf(flows);
+        QCOMPARE(ctx.conversations.size(), size_t(3));
+        const Conversation& web = ctx.conversations[0];
+        QCOMPARE(web.client.toString(), std::string("10.0.0.5"));
+        QCOMPARE(web.serverPort, uint16_t(443));
+        QCOMPARE(web.bytesOut, uint64_t(700));
+        QCOMPARE(web.bytesIn, uint64_t(5000));
+        QVERIFY(!web.failedAttempt());
+        const Conversation& probe = ctx.conversations[1];
+        QCOMPARE(probe.client.toString(), std::string("10.0.8.14"));
+        QVERIFY(!probe.answered());
+        QVERIFY(probe.failedAttempt());
+        const Conversation& biflow = ctx.conversations[2];
+        QCOMPARE(biflow.packetsIn, uint64_t(7));
+        QCOMPARE(biflow.serverPort, uint16_t(8443));
+    }
+
+    void jitteryBeaconWithMissedBeatsIsHighAndBrowsingIsNot()
+    {
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<double> jitter(-0.3, 0.3);
+        std::uniform_int_distribution<int> size(240, 640);
+        std::vector<FlowRecord> flows;
+        const int64_t span = 4 * 3600 * 1000LL;
+        uint16_t port = 50000;
+        for (int beat = 0; beat < 48; ++beat) {
+            if (beat == 11 || beat == 30)
+                continue; // missed beats
+            const int64_t t = kT0 + int64_t((beat * 300 + 300 * jitter(rng)) * 1000) + 600000;
+            connection(flows, "10.0.6.41", port++, "203.0.113.201", 8443, t, uint64_t(size(rng)), 900);
+        }
+        browsing(flows, rng, "10.0.6.41", span, 240);
+        browsing(flows, rng, "10.0.2.2", span, 120);
+        const auto findings = BeaconDetector().run(contextOf(flows), kNoCancel);
+        const Finding* beacon = findFinding(findings, "beacon", "10.0.6.41", "203.0.113.201");
+        QVERIFY(beacon);
+        QCOMPARE(beacon->dstPorts, std::vector<uint16_t>{8443});
+        QVERIFY2(beacon->severity >= Severity::High, beacon->summary.c_str());
+        const double period = beacon->evidence["period_s"].get<double>();
+        QVERIFY2(period > 270 && period < 330, beacon->summary.c_str());
+        QCOMPARE(beacon->evidence["beats"].get<int>(), 46);
+        for (const auto& f : findings)
+            if (f.dst.at(0).toString() != "203.0.113.201")
+                QVERIFY2(f.severity <= Severity::Low, f.summary.c_str());
+    }
+
+    void periodicDestinationOfManyHostsIsNotHigh()
+    {
+        std::vector<FlowRecord> flows;
+        const char* hosts[] = {"10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.4", "10.0.1.5", "10.0.1.6"};
+        uint16_t port = 40000;
+        for (const char* h : hosts)
+            for (int i = 0; i < 24; ++i)
+                connection(flows, h, port++, "23.32.248.11", 443, kT0 + i * 600000LL + (port % 7) * 1000, 800, 4000);
+        const auto findings = BeaconDetector().run(contextOf(flows), kNoCancel);
+        QCOMPARE(findings.size(), size_t(6)); // still listed, as evidence of what is periodic
+        for (const auto& f : findings) {
+            QVERIFY2(f.severity <= Severity::Medium, f.summary.c_str());
+            QCOMPARE(f.evidence["destination_prevalence"].get<int>(), 6);
+        }
+    }
+
+    void horizontalAndVerticalScansAreFound()
+    {
+        std::vector<FlowRecord> flows;
+        for (int h = 1; h <= 120; ++h) {
+            const std::string target = "10.0.0." + std::to_string(h);
+            flows.push_back(flow("10.0.8.14", uint16_t(41000 + h), target.c_str(), 445, kT0 + h * 100, 0, 44, 1, TcpFlag::Syn));
+            if (h % 4 == 0) // live hosts refuse
+                flows.push_back(flow(target.c_str(), 445, "10.0.8.14", uint16_t(41000 + h), kT0 + h * 100, 0, 40, 1, TcpFlag::Rst | TcpFlag::Ack));
+        }
+        for (int p = 1; p <= 300; ++p)
+            flows.push_back(flow("10.0.8.15", 53014, "10.0.0.10", uint16_t(p), kT0 + 60000 + p * 50, 0, 44, 1, TcpFlag::Syn));
+        // A busy client with answered connections to many servers is no scan.
+        for (int h = 1; h <= 150; ++h) {
+            const std::string server = "198.51.100." + std::to_string(h);
+            connection(flows, "10.0.3.3", uint16_t(42000 + h), server.c_str(), 443, kT0 + h * 2000, 800, 40000);
+        }
+        const auto findings = PortScanDetector().run(contextOf(flows), kNoCancel);
+        const Finding* h = findFinding(findings, "port_scan", "10.0.8.14");
+        QVERIFY(h);
+        QCOMPARE(h->subtype, std::string("horizontal"));
+        QCOMPARE(h->dst.size(), size_t(120));
+        QCOMPARE(h->dstPorts, std::vector<uint16_t>{445});
+        QCOMPARE(h->evidence["answering_hosts"].get<int>(), 30);
+        QVERIFY(h->severity >= Severity::High);
+        const Finding* v = findFinding(findings, "port_scan", "10.0.8.15");
+        QVERIFY(v);
+        QCOMPARE(v->subtype, std::string("vertical"));
+        QCOMPARE(v->dstPorts.size(), size_t(300));
+        QVERIFY(v->severity >= Severity::High);
+        QVERIFY(!findFinding(findings, "port_scan", "10.0.3.3"));
+    }
+
+    void largeUploadToRareDestinationIsExfiltration()
+    {
+        std::vector<FlowRecord> flows;
+        uint16_t port = 30000;
+        for (int h = 1; h <= 25; ++h) {
+            const std::string host = "10.0.2." + std::to_string(h);
+            for (int i = 0; i < 10; ++i) // ordinary browsing: small uploads, big downloads
+                connection(flows, host.c_str(), port++, "93.184.216.34", 443, kT0 + i * 60000 + h, 2000, 900000);
+        }
+        for (int i = 0; i < 4; ++i)
+            connection(flows, "10.0.3.7", port++, "198.51.100.200", 443, kT0 + 600000 + i * 300000, 400000000, 20000);
+        const auto findings = ExfiltrationDetector().run(contextOf(flows), kNoCancel);
+        QCOMPARE(findings.size(), size_t(1));
+        const Finding& f = findings[0];
+        QCOMPARE(f.src->toString(), std::string("10.0.3.7"));
+        QCOMPARE(f.dst.at(0).toString(), std::string("198.51.100.200"));
+        QCOMPARE(f.evidence["bytes_sent"].get<double>(), 1.6e9);
+        QCOMPARE(f.evidence["connections"].get<int>(), 4);
+        QVERIFY(f.severity >= Severity::High);
+    }
+
+    void floodAgainstOneHostIsVolumetric()
+    {
+        std::vector<FlowRecord> flows;
+        std::mt19937 rng(3);
+        std::uniform_int_distribution<int> octet(1, 250);
+        uint16_t port = 20000;
+        for (int minute = 0; minute < 120; ++minute)
+            for (int i = 0; i < 5; ++i) {
+                const std::string client = "198.18." + std::to_string(octet(rng)) + "." + std::to_string(octet(rng));
+                connection(flows, client.c_str(), port++, "10.0.0.80", 443, kT0 + minute * 60000LL + i * 7000, 600, 20000);
+            }
+        for (int s = 0; s < 400; ++s) {
+            const std::string src = (s < 250 ? "203.0.113." : "192.0.2.") + std::to_string(s % 250 + 1);
+            flows.push_back(flow(src.c_str(), 123, "10.0.0.80", 80, kT0 + 90 * 60000LL, 180000, 50 * 468, 50, 0, IpProtocol::Udp));
+        }
+        const auto findings = VolumetricDetector().run(contextOf(flows), kNoCancel);
+        QCOMPARE(findings.size(), size_t(1));
+        const Finding& f = findings[0];
+        QCOMPARE(f.dst.at(0).toString(), std::string("10.0.0.80"));
+        QCOMPARE(f.evidence["sources"].get<int>(), 400 + 4 * 5); // the flood plus the regular clients of those minutes
+        QCOMPARE(f.startMs, kT0 + 90 * 60000LL);
+        QCOMPARE(f.endMs, kT0 + 94 * 60000LL);
+        QVERIFY(f.severity >= Severity::High);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDetectors)
+#include "tst_detectors.moc"
