@@ -1,0 +1,224 @@
+#include "models/FindingsModel.h"
+#include "plots/TimelinePlot.h"
+#include "widgets/MainWindow.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#ifndef FLOWSIFT_CORPUS_DIR
+#define FLOWSIFT_CORPUS_DIR "../shared/corpus"
+#endif
+#ifndef FLOWSIFT_BINARY_DIR
+#define FLOWSIFT_BINARY_DIR "."
+#endif
+
+namespace {
+
+Finding makeFinding(const char* type, double score, const char* src, std::vector<const char*> dsts, int64_t startMs)
+{
+    Finding f;
+    f.type = type;
+    f.id = std::string(type) + ":" + src;
+    f.score = score;
+    f.severity = severityForScore(score);
+    f.src = IpAddress::parse(src);
+    for (const char* d : dsts)
+        f.dst.push_back(*IpAddress::parse(d));
+    f.dstPorts = {443};
+    f.protocol = 6;
+    f.startMs = startMs;
+    f.endMs = startMs + 60'000;
+    f.summary = std::string("summary of ") + type;
+    return f;
+}
+
+} // namespace
+
+class TestMainWindow final : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void findingsModelBasics();
+    void findingsModelSorting();
+    void analysesEnterpriseCapture();
+};
+
+void TestMainWindow::initTestCase()
+{
+    // Keeps case files out of the user's real data directory.
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestMainWindow::findingsModelBasics()
+{
+    FindingsModel model;
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.columnCount(), int(FindingsModel::ColumnCount));
+
+    std::vector<Finding> findings;
+    findings.push_back(makeFinding("beacon", 72, "10.0.5.23", {"203.0.113.77"}, 1772439600000));
+    findings.push_back(makeFinding("port_scan", 91, "10.0.8.14",
+                                   {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"}, 1772443800000));
+    findings.back().dstPorts = {1, 2, 3, 4, 80};
+    findings.push_back(makeFinding("exfiltration", 12, "10.0.3.7", {"198.51.100.200"}, 1772446269697));
+    model.setFindings(findings);
+    QCOMPARE(model.rowCount(), 3);
+
+    auto text = [&](int row, int col) { return model.index(row, col).data().toString(); };
+    QCOMPARE(text(0, FindingsModel::SeverityColumn), QStringLiteral("High"));
+    QCOMPARE(text(1, FindingsModel::SeverityColumn), QStringLiteral("Critical"));
+    QCOMPARE(text(2, FindingsModel::SeverityColumn), QStringLiteral("Info"));
+    QCOMPARE(text(0, FindingsModel::ScoreColumn), QStringLiteral("72"));
+    QCOMPARE(text(0, FindingsModel::SourceColumn), QStringLiteral("10.0.5.23"));
+    QCOMPARE(text(0, FindingsModel::DestinationsColumn), QStringLiteral("203.0.113.77"));
+    QCOMPARE(text(1, FindingsModel::DestinationsColumn), QStringLiteral("10.0.0.1, 10.0.0.2, 10.0.0.3 +2 more"));
+    QCOMPARE(text(1, FindingsModel::PortsColumn), QStringLiteral("TCP 1–4, 80"));
+    QCOMPARE(text(0, FindingsModel::StartColumn), QStringLiteral("2026-03-02 08:20:00"));
+    QCOMPARE(text(0, FindingsModel::SummaryColumn), QStringLiteral("summary of beacon"));
+    QCOMPARE(model.index(1, FindingsModel::TypeColumn).data(FindingsModel::RawValueRole).toString(),
+             QStringLiteral("port_scan"));
+    QCOMPARE(model.index(2, 0).data(FindingsModel::FindingIndexRole).toInt(), 2);
+    QCOMPARE(model.index(0, FindingsModel::StartColumn).data(FindingsModel::RawValueRole).toLongLong(),
+             1772439600000LL);
+
+    // Colours: critical is dark with white text; every severity stays readable.
+    const QColor critical = model.index(1, 0).data(Qt::BackgroundRole).value<QColor>();
+    QCOMPARE(model.index(1, 0).data(Qt::ForegroundRole).value<QColor>(), QColor(Qt::white));
+    QVERIFY(critical.lightness() < 80);
+    for (int s = 0; s <= 4; ++s) {
+        const QColor bg = FindingsModel::severityBackground(Severity(s));
+        const QColor fg = FindingsModel::severityForeground(Severity(s));
+        QVERIFY2(std::abs(bg.lightness() - fg.lightness()) > 90, qPrintable(FindingsModel::severityText(Severity(s))));
+    }
+    QVERIFY(!model.index(0, FindingsModel::ScoreColumn).data(Qt::BackgroundRole).isValid());
+}
+
+void TestMainWindow::findingsModelSorting()
+{
+    FindingsModel model;
+    std::vector<Finding> findings;
+    findings.push_back(makeFinding("beacon", 72, "10.0.5.23", {"203.0.113.77"}, 3000));
+    findings.push_back(makeFinding("port_scan", 9.5, "10.0.8.14", {"10.0.0.1"}, 1000));
+    findings.push_back(makeFinding("volumetric", 100, "10.0.0.9", {"10.0.0.80"}, 2000));
+    model.setFindings(findings);
+
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSortRole(FindingsModel::RawValueRole);
+    proxy.sort(FindingsModel::ScoreColumn, Qt::DescendingOrder);
+    // "100" < "72" < "9.5" as text; numeric sorting must not do that.
+    QCOMPARE(proxy.index(0, FindingsModel::TypeColumn).data(FindingsModel::RawValueRole).toString(),
+             QStringLiteral("volumetric"));
+    QCOMPARE(proxy.index(1, FindingsModel::TypeColumn).data(FindingsModel::RawValueRole).toString(),
+             QStringLiteral("beacon"));
+    QCOMPARE(proxy.index(2, FindingsModel::TypeColumn).data(FindingsModel::RawValueRole).toString(),
+             QStringLiteral("port_scan"));
+    QCOMPARE(proxy.index(0, 0).data(FindingsModel::FindingIndexRole).toInt(), 2);
+
+    proxy.sort(FindingsModel::StartColumn, Qt::AscendingOrder);
+    QCOMPARE(proxy.index(0, 0).data(FindingsModel::FindingIndexRole).toInt(), 1);
+    QCOMPARE(proxy.index(2, 0).data(FindingsModel::FindingIndexRole).toInt(), 0);
+
+    proxy.sort(FindingsModel::SeverityColumn, Qt::DescendingOrder);
+    QCOMPARE(proxy.index(0, FindingsModel::SeverityColumn).data().toString(), QStringLiteral("Critical"));
+}
+
+void TestMainWindow::analysesEnterpriseCapture()
+{
+    const QString corpus = QStringLiteral(FLOWSIFT_CORPUS_DIR);
+    const QString capture = corpus + QStringLiteral("/exports/enterprise4h__softflowd-v9.pcap");
+    const QString labelsPath = corpus + QStringLiteral("/labels/enterprise4h.labels.json");
+    if (!QFileInfo::exists(capture) || !QFileInfo::exists(labelsPath))
+        QSKIP("corpus not available");
+
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    QSignalSpy finished(&window, &MainWindow::analysisFinished);
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    window.openCapture(capture);
+    QVERIFY(window.windowTitle().contains(QStringLiteral("enterprise4h__softflowd-v9.pcap")));
+    QVERIFY(finished.wait(120'000));
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+
+    FindingsModel* model = window.findingsModel();
+    QVERIFY(model->rowCount() > 0);
+    QVERIFY(window.timelinePlot()->hasData());
+
+    // Initial sort: score, highest first.
+    QAbstractItemModel* shown = window.findingsView()->model();
+    double previous = 1e9;
+    for (int row = 0; row < shown->rowCount(); ++row) {
+        const double score = shown->index(row, FindingsModel::ScoreColumn).data(FindingsModel::RawValueRole).toDouble();
+        QVERIFY(score <= previous);
+        previous = score;
+    }
+
+    std::ifstream in(QFile::encodeName(labelsPath).toStdString());
+    const nlohmann::json labels = nlohmann::json::parse(in);
+    int checked = 0;
+    for (const auto& label : labels.at("labels")) {
+        if (!label.value("malicious", false))
+            continue;
+        const std::string kind = label.at("kind").get<std::string>();
+        QString type;
+        bool matchDestination = false;
+        if (kind == "c2_beacon")
+            type = QStringLiteral("beacon");
+        else if (kind.rfind("port_scan", 0) == 0)
+            type = QStringLiteral("port_scan");
+        else if (kind == "exfiltration")
+            type = QStringLiteral("exfiltration");
+        else if (kind == "volumetric_udp_flood") {
+            type = QStringLiteral("volumetric");
+            matchDestination = true;
+        } else
+            continue;
+        const QString address = QString::fromStdString(label.at(matchDestination ? "dst" : "src").get<std::string>());
+
+        bool found = false;
+        for (int row = 0; row < model->rowCount() && !found; ++row) {
+            if (model->index(row, FindingsModel::TypeColumn).data(FindingsModel::RawValueRole).toString() != type)
+                continue;
+            const QString source = model->index(row, FindingsModel::SourceColumn).data().toString();
+            const QString destinations = model->index(row, FindingsModel::DestinationsColumn).data().toString();
+            // The column shows only the first destinations; the tooltip lists more.
+            const QString allDestinations =
+                model->index(row, FindingsModel::DestinationsColumn).data(Qt::ToolTipRole).toString();
+            const QString allText = source + QStringLiteral(", ") + destinations + QStringLiteral(", ") + allDestinations;
+            const QStringList entities = allText.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+            if (!entities.contains(address))
+                continue;
+            const Severity severity =
+                Severity(model->index(row, FindingsModel::SeverityColumn).data(FindingsModel::RawValueRole).toInt());
+            found = severity >= Severity::High;
+        }
+        QVERIFY2(found, qPrintable(QStringLiteral("no high/critical %1 finding for %2 (%3)")
+                                       .arg(type, address, QString::fromStdString(label.at("id").get<std::string>()))));
+        ++checked;
+    }
+    QCOMPARE(checked, 6);
+
+    // Selecting a row fills the detail pane and highlights the span.
+    window.findingsView()->selectRow(0);
+    QVERIFY(window.timelinePlot()->highlightedFinding() >= 0);
+
+    const QString shot = QStringLiteral(FLOWSIFT_BINARY_DIR) + QStringLiteral("/mainwindow.png");
+    QVERIFY(window.grab().save(shot));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "analysis/TrafficTimeline.h"
+#include "model/Finding.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QComboBox;
+class QCustomPlot;
+class QCPItemRect;
+class QCPItemText;
+class QLabel;
+class QMouseEvent;
+class QToolButton;
+
+// Traffic over time with findings drawn as translucent spans. Zoom and drag
+// act on the time axis only; the value axis follows the visible data.
+class TimelinePlot final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TimelinePlot)
+public:
+    enum class Metric { Bytes, Packets, Flows };
+
+    explicit TimelinePlot(QWidget* parent = nullptr);
+    ~TimelinePlot() override;
+
+    void setTimeline(const TrafficTimeline& timeline);
+    void setFindings(const std::vector<Finding>& findings);
+    // Emphasises one finding (index into the vector given to setFindings) and
+    // scrolls it into view; -1 clears.
+    void highlightFinding(int index);
+    void clear();
+
+    void setMetric(Metric metric);
+    Metric metric() const { return m_metric; }
+    void resetZoom();
+
+    QCustomPlot* plot() const { return m_plot; }
+    // Human units, decimal (1 KB = 1000 B) so they match the axis tick steps.
+    static QString formatBytes(double bytes);
+    static QString formatCount(double count);
+    bool hasData() const { return !m_buckets.empty(); }
+    int highlightedFinding() const { return m_highlight; }
+
+signals:
+    // A finding's label was clicked.
+    void findingClicked(int index);
+
+private:
+    struct Span {
+        double startSec = 0;
+        double endSec = 0;
+        Severity severity = Severity::Info;
+        QCPItemRect* rect = nullptr;
+        QCPItemText* label = nullptr;
+    };
+
+    void rebuildGraph();
+    void rebuildSpans();
+    bool spanShown(int index) const;
+    void styleSpan(int index);
+    void layoutSpans(); // pixel-dependent geometry, run after every layout
+    void rescaleValueAxis();
+    void clampTimeRange();
+    void showValueTip(QMouseEvent* event);
+    double fullStartSec() const;
+    double fullEndSec() const;
+
+    QCustomPlot* m_plot = nullptr;
+    QComboBox* m_metricCombo = nullptr;
+    QToolButton* m_resetButton = nullptr;
+    QLabel* m_infoLabel = nullptr;
+    QCPItemText* m_emptyText = nullptr;
+    Metric m_metric = Metric::Bytes;
+    std::vector<TrafficTimeline::Bucket> m_buckets;
+    int64_t m_bucketMs = 0;
+    std::vector<Finding> m_findings;
+    std::vector<Span> m_spans;
+    int m_highlight = -1;
+    bool m_adjustingRange = false;
+};

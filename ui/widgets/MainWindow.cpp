@@ -1,0 +1,806 @@
+#include "widgets/MainWindow.h"
+
+#include "analysis/AnalysisJob.h"
+#include "analysis/DetectionSettings.h"
+#include "analysis/TrafficTimeline.h"
+#include "models/FindingsModel.h"
+#include "plots/TimelinePlot.h"
+#include "store/FlowStore.h"
+
+#if __has_include("report/JsonReport.h")
+#include "report/JsonReport.h"
+#define FLOWSIFT_HAVE_JSON_REPORT 1
+#endif
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QUrl>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <optional>
+
+struct MainWindow::CaseView {
+    quint64 generation = 0;
+    QString error;
+    FlowStore::Summary summary;
+    std::optional<TrafficTimeline> timeline;
+    std::vector<Finding> findings;
+    std::vector<FlowStore::ImportRecord> imports;
+};
+
+namespace {
+
+// Grouped thousands even when the process runs under the C locale.
+QLocale numberLocale()
+{
+    QLocale locale;
+    if (locale.language() == QLocale::C)
+        locale = QLocale(QLocale::English, QLocale::UnitedStates);
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    return locale;
+}
+
+QString durationText(int64_t ms)
+{
+    const int64_t s = std::max<int64_t>(0, ms / 1000);
+    if (s < 60)
+        return QObject::tr("%1 s").arg(s);
+    if (s < 3600)
+        return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+    if (s < 86400)
+        return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+    return QObject::tr("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
+}
+
+QString utcRange(int64_t startMs, int64_t endMs)
+{
+    const QDateTime a = QDateTime::fromMSecsSinceEpoch(startMs, Qt::UTC);
+    const QDateTime b = QDateTime::fromMSecsSinceEpoch(endMs, Qt::UTC);
+    const QString end = a.date() == b.date() ? b.toString(QStringLiteral("HH:mm:ss"))
+                                             : b.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return a.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" – ") + end + QStringLiteral(" UTC");
+}
+
+QString esc(const std::string& s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
+
+QString jsonScalarText(const nlohmann::json& v, const std::string& key)
+{
+    const QLocale locale = numberLocale();
+    if (v.is_string())
+        return esc(v.get<std::string>());
+    if (v.is_boolean())
+        return v.get<bool>() ? QObject::tr("yes") : QObject::tr("no");
+    if (v.is_null())
+        return QStringLiteral("—");
+    if (v.is_number_integer() || v.is_number_unsigned()) {
+        const qlonglong n = v.is_number_unsigned() ? qlonglong(v.get<uint64_t>()) : qlonglong(v.get<int64_t>());
+        QString text = locale.toString(n);
+        // Byte counts also get a human-sized figure.
+        if (key.find("bytes") != std::string::npos && std::llabs(n) >= 10000)
+            text += QStringLiteral(" (") + TimelinePlot::formatBytes(double(n)) + QLatin1Char(')');
+        else if ((key.size() > 3 && key.compare(key.size() - 3, 3, "_ms") == 0) && n > 946684800000LL)
+            text += QStringLiteral(" (") + FindingsModel::formatUtc(n) + QStringLiteral(" UTC)");
+        return text;
+    }
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        QString text = locale.toString(d, 'f', std::abs(d) >= 100 ? 1 : 3);
+        if (text.contains(locale.decimalPoint())) {
+            while (text.endsWith(QLatin1Char('0')))
+                text.chop(1);
+            if (text.endsWith(locale.decimalPoint()))
+                text.chop(1);
+        }
+        if (key.find("bytes") != std::string::npos && std::abs(d) >= 10000)
+            text += QStringLiteral(" (") + TimelinePlot::formatBytes(d) + QLatin1Char(')');
+        return text;
+    }
+    return esc(v.dump());
+}
+
+// Flattens the evidence object into rows of "dotted.key → value".
+void evidenceRows(const nlohmann::json& v, const std::string& prefix, QString& html, int depth = 0)
+{
+    auto row = [&](const std::string& key, const QString& value) {
+        html += QStringLiteral("<tr><td class='k'>") + esc(key) + QStringLiteral("</td><td>") + value
+            + QStringLiteral("</td></tr>");
+    };
+    if (v.is_object() && depth < 4) {
+        for (auto it = v.begin(); it != v.end(); ++it)
+            evidenceRows(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), html, depth + 1);
+        return;
+    }
+    if (v.is_array()) {
+        const bool scalars = std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_primitive(); });
+        if (scalars) {
+            QStringList items;
+            for (size_t i = 0; i < v.size() && i < 30; ++i)
+                items << jsonScalarText(v[i], prefix);
+            QString text = items.join(QStringLiteral(", "));
+            if (v.size() > 30)
+                text += QObject::tr(" … (%1 in all)").arg(v.size());
+            row(prefix, text);
+            return;
+        }
+        QString text = esc(v.dump(1));
+        if (text.size() > 4000)
+            text = text.left(4000) + QStringLiteral("\n…");
+        row(prefix, QStringLiteral("<pre>") + text + QStringLiteral("</pre>"));
+        return;
+    }
+    if (v.is_object()) {
+        row(prefix, QStringLiteral("<pre>") + esc(v.dump(1)) + QStringLiteral("</pre>"));
+        return;
+    }
+    row(prefix, jsonScalarText(v, prefix));
+}
+
+const QString kDetailsStyle = QStringLiteral(
+    "<style>"
+    "body { margin: 0; }"
+    "h2 { margin: 0 0 4px 0; }"
+    "table.kv td { padding: 2px 8px 2px 0; vertical-align: top; }"
+    "table.kv td.k { color: #555; white-space: nowrap; }"
+    "table.ev { border-collapse: collapse; }"
+    "table.ev td { padding: 2px 8px 2px 0; vertical-align: top; border-bottom: 1px solid #e4e4e4; }"
+    "table.ev td.k { color: #555; font-family: monospace; white-space: nowrap; }"
+    "pre { margin: 0; }"
+    "code { background: #f0f0f0; }"
+    "</style>");
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_job(new AnalysisJob(this))
+    , m_model(new FindingsModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_viewWatcher(new QFutureWatcher<CaseView>(this))
+{
+    setWindowTitle(tr("Flowsift"));
+    setAcceptDrops(true);
+    createActions();
+    createCentralWidget();
+    createStatusBar();
+
+    connect(m_job, &AnalysisJob::stageChanged, this, [this](const QString& stage) { m_stageLabel->setText(stage); });
+    connect(m_job, &AnalysisJob::progress, this, [this](qint64 done, qint64 total) {
+        // QProgressBar is int-ranged; byte counts of big captures are not.
+        if (total <= 0) {
+            m_progress->setRange(0, 0);
+            return;
+        }
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(std::clamp<qint64>(done * 1000 / total, 0, 1000)));
+        m_progress->setToolTip(tr("%1 of %2").arg(TimelinePlot::formatBytes(double(done)),
+                                                  TimelinePlot::formatBytes(double(total))));
+    });
+    connect(m_job, &AnalysisJob::importIssues, this, [this](const QString& file, const QStringList& issues) {
+        const QString name = QFileInfo(file).fileName();
+        for (const QString& issue : issues)
+            m_importNotes << name + QStringLiteral(": ") + issue;
+    });
+    connect(m_job, &AnalysisJob::findingsReady, this, [this](const std::vector<Finding>& findings) {
+        m_haveFindings = true;
+        setFindings(findings);
+    });
+    connect(m_job, &AnalysisJob::finished, this, [this](bool cancelled) {
+        m_cancelled = cancelled;
+        endRun();
+    });
+    // A failure is not the end of the run (other inputs may still import);
+    // finished always follows.
+    connect(m_job, &AnalysisJob::failed, this,
+            [this](const QString& message) { showError(tr("Import or analysis problem"), message); });
+    connect(m_viewWatcher, &QFutureWatcher<CaseView>::finished, this, [this] {
+        const CaseView view = m_viewWatcher->result();
+        if (view.generation == m_generation)
+            applyCaseView(view);
+    });
+    showOverview();
+}
+
+MainWindow::~MainWindow()
+{
+    if (m_job->isRunning())
+        m_job->cancel();
+}
+
+bool MainWindow::isBusy() const
+{
+    return m_running || m_viewWatcher->isRunning();
+}
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open Capture…"), this, &MainWindow::chooseCapture);
+    open->setShortcut(QKeySequence::Open);
+    open->setStatusTip(tr("Import a flow capture into a new case and analyse it"));
+    m_exportAction = file->addAction(tr("&Export JSON Report…"), this, &MainWindow::chooseReportPath);
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportAction->setEnabled(false);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(tr("&About Flowsift"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::createCentralWidget()
+{
+    m_plot = new TimelinePlot(this);
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(FindingsModel::RawValueRole);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(FindingsModel::ScoreColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setShowGrid(false);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(FindingsModel::SummaryColumn, QHeaderView::Stretch);
+    header->setHighlightSections(false);
+    header->setMinimumSectionSize(48);
+    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter findings: address, type, text…"));
+    m_filter->setClearButtonEnabled(true);
+    m_countLabel = new QLabel(this);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterFixedString(text);
+        updateFindingsCount();
+    });
+    QAction* focusFilter = new QAction(this);
+    focusFilter->setShortcut(QKeySequence::Find);
+    connect(focusFilter, &QAction::triggered, this, [this] { m_filter->setFocus(); m_filter->selectAll(); });
+    addAction(focusFilter);
+
+    auto* tablePane = new QWidget(this);
+    auto* tableLayout = new QVBoxLayout(tablePane);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->setSpacing(4);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->setContentsMargins(6, 0, 6, 0);
+    auto* findingsTitle = new QLabel(tr("<b>Findings</b>"), this);
+    filterRow->addWidget(findingsTitle);
+    filterRow->addSpacing(8);
+    filterRow->addWidget(m_countLabel);
+    filterRow->addStretch(1);
+    m_filter->setMinimumWidth(260);
+    filterRow->addWidget(m_filter);
+    tableLayout->addLayout(filterRow);
+    tableLayout->addWidget(m_table, 1);
+
+    m_details = new QTextBrowser(this);
+    m_details->setOpenExternalLinks(true);
+    m_details->setMinimumWidth(260);
+
+    auto* lower = new QSplitter(Qt::Horizontal, this);
+    lower->addWidget(tablePane);
+    lower->addWidget(m_details);
+    lower->setStretchFactor(0, 3);
+    lower->setStretchFactor(1, 1);
+    lower->setSizes({980, 300});
+    lower->setChildrenCollapsible(false);
+
+    auto* main = new QSplitter(Qt::Vertical, this);
+    main->addWidget(m_plot);
+    main->addWidget(lower);
+    main->setStretchFactor(0, 2);
+    main->setStretchFactor(1, 3);
+    main->setSizes({300, 420});
+    main->setChildrenCollapsible(false);
+    setCentralWidget(main);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        const int index = selectedFinding();
+        m_plot->highlightFinding(index);
+        updateDetails();
+    });
+    connect(m_plot, &TimelinePlot::findingClicked, this, &MainWindow::selectFinding);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_summaryLabel = new QLabel(tr("No case open"), this);
+    m_summaryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(m_summaryLabel, 1);
+    m_stageLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_stageLabel);
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(220);
+    m_progress->setMinimumWidth(160);
+    m_progress->setTextVisible(true);
+    m_progress->setFormat(QStringLiteral("%p%"));
+    m_progress->setRange(0, 0);
+    m_progress->setVisible(false);
+    statusBar()->addPermanentWidget(m_progress);
+    m_stopButton = new QPushButton(tr("Stop"), this);
+    m_stopButton->setToolTip(tr("Stop the running import and analysis"));
+    m_stopButton->setVisible(false);
+    statusBar()->addPermanentWidget(m_stopButton);
+    connect(m_stopButton, &QPushButton::clicked, this, [this] {
+        m_pendingInputs.clear();
+        m_stageLabel->setText(tr("Stopping…"));
+        m_stopButton->setEnabled(false);
+        m_job->cancel();
+    });
+}
+
+QString MainWindow::casePathFor(const QStringList& inputs)
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::tempPath() + QStringLiteral("/flowsift");
+    QString name = inputs.isEmpty() ? QStringLiteral("case") : QFileInfo(inputs.first()).fileName();
+    if (inputs.size() > 1)
+        name += QStringLiteral("+%1").arg(inputs.size() - 1);
+    return dir + QStringLiteral("/cases/") + name + QString::fromLatin1(FlowStore::kFileExtension);
+}
+
+void MainWindow::openCapture(const QString& path)
+{
+    openCaptures({path});
+}
+
+void MainWindow::openCaptures(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    for (const QString& p : paths) {
+        if (!QFileInfo(p).isFile()) {
+            showError(tr("Cannot open capture"), tr("“%1” is not a readable file.").arg(QDir::toNativeSeparators(p)));
+            return;
+        }
+    }
+    m_pendingInputs.clear();
+    for (const QString& p : paths)
+        m_pendingInputs << QFileInfo(p).absoluteFilePath();
+    if (m_running) {
+        // Start the new files once the current job has wound down.
+        m_stageLabel->setText(tr("Stopping current analysis…"));
+        m_job->cancel();
+        return;
+    }
+    startPending();
+}
+
+void MainWindow::startPending()
+{
+    const QStringList inputs = std::exchange(m_pendingInputs, {});
+    if (inputs.isEmpty())
+        return;
+    ++m_generation;
+    m_inputs = inputs;
+    m_casePath = casePathFor(inputs);
+    m_importNotes.clear();
+    m_summaryHtml.clear();
+    m_haveFindings = false;
+    m_cancelled = false;
+
+    // A fresh case per open: reopening a file re-imports and re-analyses it.
+    QDir().mkpath(QFileInfo(m_casePath).absolutePath());
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        QFile::remove(m_casePath + QString::fromLatin1(suffix));
+
+    const QString shown = inputs.size() == 1 ? QFileInfo(inputs.first()).fileName()
+                                             : tr("%1 and %2 more")
+                                                   .arg(QFileInfo(inputs.first()).fileName())
+                                                   .arg(inputs.size() - 1);
+    setWindowTitle(tr("Flowsift — %1").arg(shown));
+    setFindings({});
+    m_plot->clear();
+    m_summaryLabel->setText(tr("Importing %1…").arg(shown));
+    showOverview();
+
+    setRunning(true);
+    startJob(0);
+}
+
+void MainWindow::startJob(int attempt)
+{
+    if (m_job->start(m_casePath, m_inputs, DetectionSettings{}))
+        return;
+    // The previous worker reports finished a moment before it has fully
+    // returned; try again shortly instead of blocking.
+    if (attempt < 100) {
+        const quint64 generation = m_generation;
+        QTimer::singleShot(20, this, [this, attempt, generation] {
+            if (generation == m_generation && m_running)
+                startJob(attempt + 1);
+        });
+        return;
+    }
+    setRunning(false);
+    showError(tr("Cannot start analysis"), tr("Another analysis is still running."));
+}
+
+void MainWindow::setRunning(bool running)
+{
+    m_running = running;
+    m_runEnded = !running;
+    m_progress->setVisible(running);
+    m_stopButton->setVisible(running);
+    m_stopButton->setEnabled(running);
+    m_exportAction->setEnabled(!running && !m_casePath.isEmpty());
+    if (running) {
+        m_progress->setRange(0, 0);
+        m_stageLabel->setText(tr("Starting…"));
+    }
+}
+
+void MainWindow::endRun()
+{
+    if (m_runEnded)
+        return;
+    setRunning(false);
+    if (!m_pendingInputs.isEmpty()) {
+        startPending();
+        return;
+    }
+    loadCaseView();
+}
+
+void MainWindow::loadCaseView()
+{
+    m_stageLabel->setText(tr("Building timeline…"));
+    m_progress->setRange(0, 0);
+    m_progress->setVisible(true);
+    const QString casePath = m_casePath;
+    const quint64 generation = m_generation;
+    const bool needFindings = !m_haveFindings;
+    // Reads the whole case: keep it off the UI thread, on its own connection.
+    m_viewWatcher->setFuture(QtConcurrent::run([casePath, generation, needFindings] {
+        CaseView view;
+        view.generation = generation;
+        std::string error;
+        auto store = FlowStore::open(casePath.toStdString(), error, true);
+        if (!store) {
+            view.error = QString::fromStdString(error);
+            return view;
+        }
+        view.summary = store->summary();
+        view.imports = store->imports();
+        if (view.summary.flows > 0)
+            view.timeline = TrafficTimeline::fromStore(*store, 600);
+        if (needFindings)
+            view.findings = store->findings();
+        return view;
+    }));
+}
+
+void MainWindow::applyCaseView(const CaseView& view)
+{
+    m_progress->setVisible(false);
+    m_stageLabel->setText(m_cancelled ? tr("Analysis stopped") : QString());
+    if (!view.error.isEmpty()) {
+        m_summaryLabel->setText(tr("Case could not be read"));
+        showError(tr("Cannot read case"), view.error);
+        emit analysisFinished();
+        return;
+    }
+    if (!m_haveFindings && !view.findings.empty())
+        setFindings(view.findings);
+
+    const QLocale locale = numberLocale();
+    const FlowStore::Summary& s = view.summary;
+    QString summary;
+    if (s.flows == 0) {
+        summary = tr("No flows imported");
+    } else {
+        summary = tr("%1 flows · %2 · %3 packets · %4 (%5)")
+                      .arg(locale.toString(qulonglong(s.flows)), TimelinePlot::formatBytes(double(s.bytes)),
+                           locale.toString(qulonglong(s.packets)), utcRange(s.startMs, s.endMs),
+                           durationText(s.endMs - s.startMs));
+        if (s.exporters > 0)
+            summary += s.exporters == 1 ? tr(" · 1 exporter") : tr(" · %1 exporters").arg(s.exporters);
+    }
+    m_summaryLabel->setText(summary);
+
+    // Case overview for the detail pane while nothing is selected.
+    QString html = QStringLiteral("<h2>") + tr("Case overview") + QStringLiteral("</h2><table class='kv'>");
+    auto kv = [&html](const QString& k, const QString& v) {
+        html += QStringLiteral("<tr><td class='k'>") + k + QStringLiteral("</td><td>") + v + QStringLiteral("</td></tr>");
+    };
+    kv(tr("Case file"), QDir::toNativeSeparators(m_casePath).toHtmlEscaped());
+    kv(tr("Flows"), locale.toString(qulonglong(s.flows)));
+    kv(tr("Bytes"), TimelinePlot::formatBytes(double(s.bytes)) + QStringLiteral(" (")
+                        + locale.toString(qulonglong(s.bytes)) + QLatin1Char(')'));
+    kv(tr("Packets"), locale.toString(qulonglong(s.packets)));
+    if (s.flows > 0) {
+        kv(tr("Time range"), utcRange(s.startMs, s.endMs).toHtmlEscaped());
+        kv(tr("Duration"), durationText(s.endMs - s.startMs));
+    }
+    kv(tr("Exporters"), locale.toString(qulonglong(s.exporters)));
+    html += QStringLiteral("</table>");
+    for (const auto& imp : view.imports) {
+        html += QStringLiteral("<p><b>") + esc(QFileInfo(QString::fromStdString(imp.path)).fileName().toStdString())
+            + QStringLiteral("</b> (") + esc(imp.format) + QStringLiteral(")<br>")
+            + tr("%1 records read, %2 kept, %3 rejected")
+                  .arg(locale.toString(qulonglong(imp.recordsRead)), locale.toString(qulonglong(imp.recordsKept)),
+                       locale.toString(qulonglong(imp.recordsRejected)))
+            + QStringLiteral("</p>");
+    }
+    if (!m_importNotes.isEmpty()) {
+        html += QStringLiteral("<p><b>") + tr("Import notes") + QStringLiteral("</b></p><ul>");
+        for (int i = 0; i < m_importNotes.size() && i < 50; ++i)
+            html += QStringLiteral("<li>") + m_importNotes[i].toHtmlEscaped() + QStringLiteral("</li>");
+        html += QStringLiteral("</ul>");
+    }
+    m_summaryHtml = html;
+
+    if (view.timeline)
+        m_plot->setTimeline(*view.timeline);
+    else
+        m_plot->clear();
+    m_plot->setFindings(m_model->findings());
+    m_exportAction->setEnabled(true);
+
+    // Start on the most important finding, as an analyst would.
+    if (m_proxy->rowCount() > 0 && selectedFinding() < 0)
+        m_table->selectRow(0);
+    else
+        updateDetails();
+    emit analysisFinished();
+}
+
+void MainWindow::setFindings(std::vector<Finding> findings)
+{
+    m_model->setFindings(std::move(findings));
+    m_plot->setFindings(m_model->findings());
+    // Fit the columns to the new content once; users may resize afterwards.
+    m_table->resizeColumnsToContents();
+    const int caps[FindingsModel::ColumnCount] = {74, 60, 170, 120, 262, 110, 160, 0};
+    for (int c = 0; c < FindingsModel::SummaryColumn; ++c)
+        m_table->setColumnWidth(c, std::min(m_table->columnWidth(c) + 10, caps[c]));
+    updateFindingsCount();
+    updateDetails();
+}
+
+void MainWindow::updateFindingsCount()
+{
+    int bySeverity[5] = {};
+    for (const Finding& f : m_model->findings())
+        ++bySeverity[std::clamp(int(f.severity), 0, 4)];
+    const int total = m_model->rowCount();
+    QString text = total == 1 ? tr("1 finding") : tr("%1 findings").arg(total);
+    QStringList parts;
+    for (int s = 4; s >= 0; --s)
+        if (bySeverity[s] > 0)
+            parts << QStringLiteral("%1 %2").arg(bySeverity[s]).arg(FindingsModel::severityText(Severity(s)).toLower());
+    if (!parts.isEmpty())
+        text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+    if (m_proxy->rowCount() != total)
+        text += tr(" — %1 shown").arg(m_proxy->rowCount());
+    m_countLabel->setText(text);
+}
+
+int MainWindow::selectedFinding() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return -1;
+    return rows.first().data(FindingsModel::FindingIndexRole).toInt();
+}
+
+void MainWindow::selectFinding(int index)
+{
+    const QModelIndex source = m_model->index(index, 0);
+    const QModelIndex proxy = m_proxy->mapFromSource(source);
+    if (!proxy.isValid())
+        return;
+    m_table->selectRow(proxy.row());
+    m_table->scrollTo(proxy);
+}
+
+void MainWindow::showOverview()
+{
+    if (!m_summaryHtml.isEmpty()) {
+        m_details->setHtml(kDetailsStyle + m_summaryHtml);
+        return;
+    }
+    if (m_running || !m_casePath.isEmpty()) {
+        m_details->setHtml(kDetailsStyle + QStringLiteral("<p>") + tr("Importing and analysing…") + QStringLiteral("</p>"));
+        return;
+    }
+    m_details->setHtml(kDetailsStyle + QStringLiteral("<h2>") + tr("Welcome to Flowsift") + QStringLiteral("</h2><p>")
+                       + tr("Open a NetFlow/IPFIX capture (pcap, nfcapd JSON or CSV export) with "
+                            "<b>File ▸ Open Capture…</b> (Ctrl+O), or drop a file on this window.")
+                       + QStringLiteral("</p><p>")
+                       + tr("Flowsift imports the flows into a case file, looks for beacons, scans, "
+                            "exfiltration and floods, and lists what it finds here, highest score first.")
+                       + QStringLiteral("</p>"));
+}
+
+void MainWindow::updateDetails()
+{
+    const Finding* f = m_model->findingAt(selectedFinding());
+    if (!f) {
+        showOverview();
+        return;
+    }
+    const QLocale locale = numberLocale();
+    const QColor bg = FindingsModel::severityBackground(f->severity);
+    const QColor fg = FindingsModel::severityForeground(f->severity);
+    QString html = kDetailsStyle;
+    html += QStringLiteral("<h2>") + FindingsModel::typeText(*f).toHtmlEscaped() + QStringLiteral("</h2>");
+    html += QStringLiteral("<p><span style='background:%1; color:%2;'>&nbsp;<b>%3</b>&nbsp;</span>&nbsp; ")
+                .arg(bg.name(), fg.name(), FindingsModel::severityText(f->severity).toHtmlEscaped())
+        + tr("score <b>%1</b> / 100").arg(locale.toString(f->score, 'f', 1)) + QStringLiteral("</p>");
+    html += QStringLiteral("<p>") + esc(f->summary) + QStringLiteral("</p>");
+
+    html += QStringLiteral("<table class='kv'>");
+    auto kv = [&html](const QString& k, const QString& v) {
+        if (!v.isEmpty())
+            html += QStringLiteral("<tr><td class='k'>") + k + QStringLiteral("</td><td>") + v + QStringLiteral("</td></tr>");
+    };
+    kv(tr("Source"), FindingsModel::sourceText(*f).toHtmlEscaped());
+    kv(tr("Destinations"), FindingsModel::destinationsText(*f, 12).toHtmlEscaped());
+    kv(tr("Ports"), FindingsModel::portsText(*f, 12).toHtmlEscaped());
+    kv(tr("Time window"), utcRange(f->startMs, f->endMs).toHtmlEscaped() + QStringLiteral("<br>")
+                              + durationText(f->endMs - f->startMs));
+    if (!f->attack.empty()) {
+        QStringList links;
+        for (const std::string& id : f->attack) {
+            // T1071.001 lives at /techniques/T1071/001/.
+            QString path = QString::fromStdString(id);
+            path.replace(QLatin1Char('.'), QLatin1Char('/'));
+            links << QStringLiteral("<a href='https://attack.mitre.org/techniques/%1/'>%2</a>")
+                         .arg(QString::fromLatin1(QUrl::toPercentEncoding(path, "/")), esc(id));
+        }
+        kv(tr("ATT&amp;CK"), links.join(QStringLiteral(", ")));
+    }
+    if (!f->filter.empty())
+        kv(tr("Flow filter"), QStringLiteral("<code>") + esc(f->filter) + QStringLiteral("</code>"));
+    kv(tr("ID"), QStringLiteral("<code>") + esc(f->id) + QStringLiteral("</code>"));
+    html += QStringLiteral("</table>");
+
+    if (!f->evidence.is_null() && !f->evidence.empty()) {
+        html += QStringLiteral("<h3>") + tr("Evidence") + QStringLiteral("</h3><table class='ev'>");
+        evidenceRows(f->evidence, std::string(), html);
+        html += QStringLiteral("</table>");
+    }
+    m_details->setHtml(html);
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    emit errorShown(message);
+    // Non-modal: never blocks the event loop (or an offscreen test).
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::chooseCapture()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Capture"), QString(),
+        tr("Flow captures (*.pcap *.pcapng *.cap *.json *.gz *.csv);;All files (*)"));
+    if (!path.isEmpty())
+        openCapture(path);
+}
+
+void MainWindow::chooseReportPath()
+{
+    if (m_casePath.isEmpty())
+        return;
+    const QString base = m_inputs.isEmpty() ? QStringLiteral("flowsift") : QFileInfo(m_inputs.first()).completeBaseName();
+    const QString suggested = QDir::home().filePath(base + QStringLiteral("-report.json"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export JSON Report"), suggested,
+                                                      tr("JSON reports (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        exportJsonReport(path);
+}
+
+void MainWindow::exportJsonReport(const QString& path)
+{
+#ifdef FLOWSIFT_HAVE_JSON_REPORT
+    const QString casePath = m_casePath;
+    const std::vector<Finding> findings = m_model->findings();
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        m_stageLabel->setText(error.isEmpty() ? tr("Report written to %1").arg(QFileInfo(path).fileName()) : QString());
+        if (!error.isEmpty())
+            showError(tr("Export failed"), error);
+        emit reportExported(path, error.isEmpty());
+    });
+    m_stageLabel->setText(tr("Writing report…"));
+    watcher->setFuture(QtConcurrent::run([casePath, findings, path]() -> QString {
+        std::string error;
+        auto store = FlowStore::open(casePath.toStdString(), error, true);
+        if (!store)
+            return QString::fromStdString(error);
+        if (!JsonReport::writeFile(*store, findings, QFile::encodeName(path).toStdString(), error))
+            return QString::fromStdString(error.empty() ? std::string("could not write the report") : error);
+        return {};
+    }));
+#else
+    showError(tr("Export failed"), tr("This build has no JSON report writer."));
+    emit reportExported(path, false);
+#endif
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Flowsift"),
+                       tr("<h3>Flowsift %1</h3><p>An investigation workbench for NetFlow v5/v9 and IPFIX data: "
+                          "import captures into a case, find beacons, scans, exfiltration and floods, and "
+                          "export the findings.</p><p>Built with Qt %2 and QCustomPlot.</p>")
+                           .arg(QApplication::applicationVersion().toHtmlEscaped(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    m_pendingInputs.clear();
+    if (m_job->isRunning())
+        m_job->cancel();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (!paths.isEmpty()) {
+        event->acceptProposedAction();
+        openCaptures(paths);
+    }
+}
