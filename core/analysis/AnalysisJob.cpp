@@ -21,7 +21,7 @@ AnalysisJob::~AnalysisJob()
 {
     // The worker uses this object's signals; wait for it to notice the cancel.
     m_cancel = true;
-    while (m_running)
+    while (m_workerAlive)
         QThread::msleep(5);
 }
 
@@ -30,6 +30,7 @@ bool AnalysisJob::start(const QString& casePath, const QStringList& inputs, cons
     if (m_running.exchange(true))
         return false;
     m_cancel = false;
+    m_workerAlive = true;
     (void)QtConcurrent::run([this, casePath, inputs, settings] { run(casePath, inputs, settings); });
     return true;
 }
@@ -41,14 +42,21 @@ bool AnalysisJob::startAnalysis(const QString& casePath, const DetectionSettings
 
 void AnalysisJob::cancel() { m_cancel = true; }
 
+void AnalysisJob::finishRun(bool cancelled)
+{
+    // isRunning() is false by the time the UI handles finished(), so it may start the next job.
+    m_running = false;
+    emit finished(cancelled);
+    m_workerAlive = false;
+}
+
 void AnalysisJob::run(QString casePath, QStringList inputs, DetectionSettings settings)
 {
     std::string error;
     auto store = FlowStore::open(casePath.toStdString(), error);
     if (!store) {
         emit failed(QString::fromStdString(error));
-        emit finished(false);
-        m_running = false;
+        finishRun(false);
         return;
     }
     for (const QString& input : inputs) {
@@ -64,8 +72,7 @@ void AnalysisJob::run(QString casePath, QStringList inputs, DetectionSettings se
         };
         const ImportResult result = FlowImporter::importFile(*store, input.toStdString(), false, progress, m_cancel);
         if (result.cancelled) {
-            emit finished(true);
-            m_running = false;
+            finishRun(true);
             return;
         }
         if (!result.ok) {
@@ -83,8 +90,7 @@ void AnalysisJob::run(QString casePath, QStringList inputs, DetectionSettings se
     emit progress(0, 0);
     const DetectionContext context = DetectorEngine::buildContext(*store, settings, m_cancel);
     if (m_cancel) {
-        emit finished(true);
-        m_running = false;
+        finishRun(true);
         return;
     }
     emit stageChanged(tr("Running detectors"));
@@ -93,14 +99,12 @@ void AnalysisJob::run(QString casePath, QStringList inputs, DetectionSettings se
         emit stageChanged(QString::fromStdString(stage));
     });
     if (m_cancel) {
-        emit finished(true);
-        m_running = false;
+        finishRun(true);
         return;
     }
     if (!store->replaceFindings(findings))
         emit failed(QString::fromStdString(casePath.toStdString() + ": cannot save findings: " + store->lastError()));
     emit findingsReady(findings);
     store.reset();
-    emit finished(false);
-    m_running = false;
+    finishRun(false);
 }

@@ -38,7 +38,9 @@ signals:
 
 private:
     void run(QString casePath, QStringList inputs, DetectionSettings settings);
+    void finishRun(bool cancelled);
 
     std::atomic_bool m_cancel{false};
     std::atomic_bool m_running{false};
+    std::atomic_bool m_workerAlive{false}; // the worker still uses this object
 };

@@ -20,8 +20,20 @@ struct Attempts {
     std::set<IpAddress> answeringHosts;
     uint64_t attempts = 0;
     uint64_t failed = 0;
-    int64_t firstMs = INT64_MAX;
+    std::vector<int64_t> failedStarts;
+    int64_t firstMs = 0;
     int64_t lastMs = 0;
+
+    // The scan's window: the failed probes' start times without the odd stray
+    // probe (another scan of the same source touching this port or host).
+    void settleWindow()
+    {
+        std::sort(failedStarts.begin(), failedStarts.end());
+        const size_t n = failedStarts.size();
+        const size_t trim = n >= 50 ? n / 100 : 0;
+        firstMs = failedStarts[trim];
+        lastMs = failedStarts[n - 1 - trim];
+    }
 
     void add(const Conversation& c)
     {
@@ -32,8 +44,7 @@ struct Attempts {
             ++failed;
             failedHosts.insert(c.server);
             failedPorts.insert(c.serverPort);
-            firstMs = std::min(firstMs, c.startMs);
-            lastMs = std::max(lastMs, c.startMs); // the window of the probes, not of late replies
+            failedStarts.push_back(c.startMs);
         }
         if (c.answered()) {
             answeringHosts.insert(c.server);
@@ -99,12 +110,13 @@ std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const st
         return f;
     };
 
-    for (const auto& [key, a] : horizontal) {
+    for (auto& [key, a] : horizontal) {
         const auto& [src, proto, port] = key;
         const size_t failedTargets = a.failedHosts.size();
         if (int(failedTargets) < m_params.minFailedTargets
             || double(a.failed) / double(a.attempts) < m_params.minFailedShare)
             continue;
+        a.settleWindow();
         Finding f = make("horizontal", src, proto, a, failedTargets, a.hosts.size(), breadthScore(failedTargets, 8, 200));
         f.dst.assign(a.failedHosts.begin(), a.failedHosts.end());
         f.dstPorts = {port};
@@ -117,12 +129,13 @@ std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const st
             + TextFormat::humanDuration(f.evidence["duration_s"].get<double>()) + ")";
         findings.push_back(std::move(f));
     }
-    for (const auto& [key, a] : vertical) {
+    for (auto& [key, a] : vertical) {
         const auto& [src, proto, dst] = key;
         const size_t failedPorts = a.failedPorts.size();
         if (int(failedPorts) < m_params.minFailedTargets
             || double(a.failed) / double(a.attempts) < m_params.minFailedShare)
             continue;
+        a.settleWindow();
         Finding f = make("vertical", src, proto, a, failedPorts, a.ports.size(), breadthScore(failedPorts, 8, 100));
         f.dst = {dst};
         f.dstPorts.assign(a.failedPorts.begin(), a.failedPorts.end());
