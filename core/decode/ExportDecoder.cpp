@@ -37,97 +37,195 @@ inline int64_t ntpToMs(uint64_t v)
 std::string hex16(uint16_t v) { return std::to_string(v); }
 
 // Values read from one record that need the whole record before they apply.
+// Only `have` and `extraCount` are initialised: the rest is read only when its bit is set.
 struct Scratch {
     enum : uint32_t {
         OctetTotal = 1u << 0, PacketTotal = 1u << 1, RevOctetTotal = 1u << 2, RevPacketTotal = 1u << 3,
         First = 1u << 4, Last = 1u << 5, StartAbs = 1u << 6, EndAbs = 1u << 7,
         StartDelta = 1u << 8, EndDelta = 1u << 9, SysInit = 1u << 10, Sampling = 1u << 11,
-        Direction = 1u << 12, EndReason = 1u << 13, SrcAs = 1u << 14, DstAs = 1u << 15,
-        SrcVlan = 1u << 16, DstVlan = 1u << 17, OutBytes = 1u << 18, OutPackets = 1u << 19, NextHop = 1u << 20,
+        SamplerId = 1u << 12, IcmpTypeCode = 1u << 13, IcmpType = 1u << 14, IcmpCode = 1u << 15,
+        InitOctets = 1u << 16, RespOctets = 1u << 17, InitPackets = 1u << 18, RespPackets = 1u << 19,
+        EventTime = 1u << 20, SamplingSpace = 1u << 21,
     };
-    static constexpr uint32_t kExtraMask = Direction | EndReason | SrcAs | DstAs | SrcVlan | DstVlan | OutBytes
-        | OutPackets | NextHop;
+    static constexpr size_t kMaxExtras = 40;
+    struct Item {
+        uint8_t key;
+        uint16_t length;
+        const uint8_t* p;
+    };
     uint32_t have = 0;
-    uint64_t octetTotal = 0, packetTotal = 0, revOctetTotal = 0, revPacketTotal = 0;
-    uint64_t first = 0, last = 0, startDelta = 0, endDelta = 0, sampling = 0;
-    int64_t startAbs = 0, endAbs = 0, sysInit = 0;
-    uint64_t direction = 0, endReason = 0, srcAs = 0, dstAs = 0, srcVlan = 0, dstVlan = 0, outBytes = 0,
-             outPackets = 0;
-    uint8_t nextHop[4] = {};
+    uint8_t extraCount = 0;
+    uint64_t octetTotal, packetTotal, revOctetTotal, revPacketTotal;
+    uint64_t first, last, startDelta, endDelta, sampling, samplingSpace, samplerId;
+    int64_t startAbs, endAbs, sysInit, eventTime;
+    uint64_t icmpTypeCode, icmpType, icmpCode;
+    uint64_t initOctets, respOctets, initPackets, respPackets;
+    Item extras[kMaxExtras];
 };
 
-// Compact JSON of the rarer fields; built only when a record has any.
-void buildExtra(const Scratch& s, std::string& out)
+void appendJsonString(std::string& out, const uint8_t* p, size_t n)
 {
-    char buf[320];
-    char* p = buf;
-    char* const end = buf + sizeof buf;
-    auto key = [&](const char* k) {
-        const char sep = p == buf ? '{' : ',';
-        *p++ = sep;
-        *p++ = '"';
-        const size_t n = std::strlen(k);
-        std::memcpy(p, k, n);
-        p += n;
-        *p++ = '"';
-        *p++ = ':';
-    };
-    auto num = [&](const char* k, uint64_t v) {
-        key(k);
-        p = std::to_chars(p, end, v).ptr;
-    };
-    if (s.have & Scratch::Direction) num("direction", s.direction);
-    if (s.have & Scratch::EndReason) num("endReason", s.endReason);
-    if (s.have & Scratch::SrcAs) num("srcAs", s.srcAs);
-    if (s.have & Scratch::DstAs) num("dstAs", s.dstAs);
-    if (s.have & Scratch::SrcVlan) num("vlan", s.srcVlan);
-    if (s.have & Scratch::DstVlan) num("postVlan", s.dstVlan);
-    if (s.have & Scratch::OutBytes) num("outBytes", s.outBytes);
-    if (s.have & Scratch::OutPackets) num("outPackets", s.outPackets);
-    if (s.have & Scratch::NextHop) {
-        key("nextHop");
-        *p++ = '"';
-        for (int i = 0; i < 4; ++i) {
-            if (i)
-                *p++ = '.';
-            p = std::to_chars(p, end, unsigned(s.nextHop[i])).ptr;
+    // Exporters pad fixed-size strings with NULs (Palo Alto app-id: 32 bytes).
+    while (n > 0 && p[n - 1] == 0)
+        --n;
+    out += '"';
+    for (size_t i = 0; i < n; ++i) {
+        const uint8_t c = p[i];
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += char(c);
+        } else if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += char(c); // UTF-8 passes through; invalid bytes are the exporter's
         }
-        *p++ = '"';
     }
-    if (p == buf)
-        return;
-    *p++ = '}';
-    out.assign(buf, size_t(p - buf));
+    out += '"';
 }
 
+void appendKey(std::string& out, const char* k)
+{
+    out += out.empty() ? '{' : ',';
+    out += '"';
+    out += k;
+    out += "\":";
+}
+
+void appendNumber(std::string& out, uint64_t v)
+{
+    char buf[24];
+    out.append(buf, size_t(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
+void appendHex(std::string& out, const uint8_t* p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    out += '"';
+    for (size_t i = 0; i < n; ++i) {
+        out += digits[p[i] >> 4];
+        out += digits[p[i] & 15];
+    }
+    out += '"';
+}
+
+// Compact JSON of the rarer fields; built only when a record has any.
+void buildExtra(const Scratch& s, std::string& out, const char* const* leading = nullptr,
+                const uint64_t* leadingValues = nullptr, size_t leadingCount = 0)
+{
+    out.clear();
+    for (size_t i = 0; i < leadingCount; ++i) {
+        appendKey(out, leading[i]);
+        appendNumber(out, leadingValues[i]);
+    }
+    if (s.have & (Scratch::IcmpTypeCode | Scratch::IcmpType | Scratch::IcmpCode)) {
+        const uint64_t type = (s.have & Scratch::IcmpTypeCode) ? (s.icmpTypeCode >> 8) & 0xff : s.icmpType;
+        const uint64_t code = (s.have & Scratch::IcmpTypeCode) ? s.icmpTypeCode & 0xff : s.icmpCode;
+        if (s.have & (Scratch::IcmpTypeCode | Scratch::IcmpType)) {
+            appendKey(out, "icmpType");
+            appendNumber(out, type);
+        }
+        if (s.have & (Scratch::IcmpTypeCode | Scratch::IcmpCode)) {
+            appendKey(out, "icmpCode");
+            appendNumber(out, code);
+        }
+    }
+    if (s.have & Scratch::SamplerId) {
+        appendKey(out, "samplerId");
+        appendNumber(out, s.samplerId);
+    }
+    for (size_t i = 0; i < s.extraCount; ++i) {
+        const Scratch::Item& it = s.extras[i];
+        const ExtraKey& k = extraKey(it.key);
+        // A name may come from two elements (IPv4 and IPv6 next hop): first wins.
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; ++j)
+            seen = std::strcmp(extraKey(s.extras[j].key).name, k.name) == 0;
+        if (seen)
+            continue;
+        appendKey(out, k.name);
+        switch (k.format) {
+        case ExtraFormat::Unsigned: appendNumber(out, rdUint(it.p, it.length)); break;
+        case ExtraFormat::Ipv4:
+            out += '"';
+            out += IpAddress::fromV4Bytes(it.p).toString();
+            out += '"';
+            break;
+        case ExtraFormat::Ipv6:
+            out += '"';
+            out += IpAddress::fromV6Bytes(it.p).toString();
+            out += '"';
+            break;
+        case ExtraFormat::Mac: {
+            char buf[18];
+            std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", it.p[0], it.p[1], it.p[2], it.p[3],
+                          it.p[4], it.p[5]);
+            out += '"';
+            out += buf;
+            out += '"';
+            break;
+        }
+        case ExtraFormat::MplsLabel: // RFC 3032 label stack entry: 20-bit label, 3 bits TC, bottom of stack
+            appendNumber(out, rdUint(it.p, 3) >> 4);
+            break;
+        case ExtraFormat::String: appendJsonString(out, it.p, it.length); break;
+        case ExtraFormat::Hex: appendHex(out, it.p, it.length); break;
+        }
+    }
+    if (!out.empty())
+        out += '}';
+}
+
+inline bool isZero16(const uint8_t* p)
+{
+    uint64_t a, b;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + 8, 8);
+    return (a | b) == 0;
+}
+
+enum class RecordError { None, FixedOverrun, VariableOverrun };
+
 // Decodes one record at d[0..len). Returns bytes consumed, 0 if it does not fit.
-size_t decodeRecord(const CompiledTemplate& t, const uint8_t* d, size_t len, FlowRecord& r, Scratch& s)
+size_t decodeRecord(const CompiledTemplate& t, const uint8_t* d, size_t len, FlowRecord& r, Scratch& s,
+                    RecordError& error)
 {
     size_t c = 0;
     for (const FieldAction& a : t.actions) {
         size_t n = a.length;
         if (n == kVariableLength) { // RFC 7011 §7: 1-byte length, 255 = 2-byte length follows
-            if (c >= len)
+            if (c >= len) {
+                error = RecordError::VariableOverrun;
                 return 0;
+            }
             n = d[c++];
             if (n == 255) {
-                if (c + 2 > len)
+                if (c + 2 > len) {
+                    error = RecordError::VariableOverrun;
                     return 0;
+                }
                 n = rd16(d + c);
                 c += 2;
             }
-        }
-        if (n > len - c)
+            if (n > len - c) {
+                error = RecordError::VariableOverrun;
+                return 0;
+            }
+        } else if (n > len - c) {
+            error = RecordError::FixedOverrun;
             return 0;
+        }
         const uint8_t* p = d + c;
         c += n;
         switch (a.target) {
         case FieldTarget::Skip: break;
-        case FieldTarget::SrcV4: r.src = IpAddress::fromV4Bytes(p); break;
-        case FieldTarget::DstV4: r.dst = IpAddress::fromV4Bytes(p); break;
-        case FieldTarget::SrcV6: r.src = IpAddress::fromV6Bytes(p); break;
-        case FieldTarget::DstV6: r.dst = IpAddress::fromV6Bytes(p); break;
-        case FieldTarget::NextHopV4: std::memcpy(s.nextHop, p, 4); s.have |= Scratch::NextHop; break;
+        // Templates with both address families (Procera, nProbe) leave one zero:
+        // a zero address never replaces one already decoded.
+        case FieldTarget::SrcV4: if (rd32(p) || r.src.isUnspecified()) r.src = IpAddress::fromV4Bytes(p); break;
+        case FieldTarget::DstV4: if (rd32(p) || r.dst.isUnspecified()) r.dst = IpAddress::fromV4Bytes(p); break;
+        case FieldTarget::SrcV6: if (!isZero16(p) || r.src.isUnspecified()) r.src = IpAddress::fromV6Bytes(p); break;
+        case FieldTarget::DstV6: if (!isZero16(p) || r.dst.isUnspecified()) r.dst = IpAddress::fromV6Bytes(p); break;
         case FieldTarget::SrcPort: r.srcPort = uint16_t(rdUint(p, n)); break;
         case FieldTarget::DstPort: r.dstPort = uint16_t(rdUint(p, n)); break;
         case FieldTarget::Protocol: r.protocol = uint8_t(rdUint(p, n)); break;
@@ -141,6 +239,10 @@ size_t decodeRecord(const CompiledTemplate& t, const uint8_t* d, size_t len, Flo
         case FieldTarget::RevPackets: r.revPackets = rdUint(p, n); break;
         case FieldTarget::RevOctetTotal: s.revOctetTotal = rdUint(p, n); s.have |= Scratch::RevOctetTotal; break;
         case FieldTarget::RevPacketTotal: s.revPacketTotal = rdUint(p, n); s.have |= Scratch::RevPacketTotal; break;
+        case FieldTarget::InitiatorOctets: s.initOctets = rdUint(p, n); s.have |= Scratch::InitOctets; break;
+        case FieldTarget::ResponderOctets: s.respOctets = rdUint(p, n); s.have |= Scratch::RespOctets; break;
+        case FieldTarget::InitiatorPackets: s.initPackets = rdUint(p, n); s.have |= Scratch::InitPackets; break;
+        case FieldTarget::ResponderPackets: s.respPackets = rdUint(p, n); s.have |= Scratch::RespPackets; break;
         case FieldTarget::InputIf: r.inputIf = uint32_t(rdUint(p, n)); break;
         case FieldTarget::OutputIf: r.outputIf = uint32_t(rdUint(p, n)); break;
         case FieldTarget::SysUpFirst: s.first = rdUint(p, n); s.have |= Scratch::First; break;
@@ -153,20 +255,24 @@ size_t decodeRecord(const CompiledTemplate& t, const uint8_t* d, size_t len, Flo
         case FieldTarget::EndNtp: s.endAbs = ntpToMs(rdUint(p, 8)); s.have |= Scratch::EndAbs; break;
         case FieldTarget::StartDeltaUs: s.startDelta = rdUint(p, n); s.have |= Scratch::StartDelta; break;
         case FieldTarget::EndDeltaUs: s.endDelta = rdUint(p, n); s.have |= Scratch::EndDelta; break;
+        case FieldTarget::EventTimeMs: s.eventTime = int64_t(rdUint(p, n)); s.have |= Scratch::EventTime; break;
         case FieldTarget::SystemInitMs: s.sysInit = int64_t(rdUint(p, n)); s.have |= Scratch::SysInit; break;
         case FieldTarget::SamplingInterval: s.sampling = rdUint(p, n); s.have |= Scratch::Sampling; break;
-        case FieldTarget::Direction: s.direction = rdUint(p, n); s.have |= Scratch::Direction; break;
-        case FieldTarget::EndReason: s.endReason = rdUint(p, n); s.have |= Scratch::EndReason; break;
-        case FieldTarget::SrcAs: s.srcAs = rdUint(p, n); s.have |= Scratch::SrcAs; break;
-        case FieldTarget::DstAs: s.dstAs = rdUint(p, n); s.have |= Scratch::DstAs; break;
-        case FieldTarget::SrcVlan: s.srcVlan = rdUint(p, n); s.have |= Scratch::SrcVlan; break;
-        case FieldTarget::DstVlan: s.dstVlan = rdUint(p, n); s.have |= Scratch::DstVlan; break;
-        case FieldTarget::OutBytes: s.outBytes = rdUint(p, n); s.have |= Scratch::OutBytes; break;
-        case FieldTarget::OutPackets: s.outPackets = rdUint(p, n); s.have |= Scratch::OutPackets; break;
+        case FieldTarget::SamplingSpace: s.samplingSpace = rdUint(p, n); s.have |= Scratch::SamplingSpace; break;
+        case FieldTarget::SamplerId: s.samplerId = rdUint(p, n); s.have |= Scratch::SamplerId; break;
+        case FieldTarget::IcmpTypeCode: s.icmpTypeCode = rdUint(p, n); s.have |= Scratch::IcmpTypeCode; break;
+        case FieldTarget::IcmpType: s.icmpType = rdUint(p, n); s.have |= Scratch::IcmpType; break;
+        case FieldTarget::IcmpCode: s.icmpCode = rdUint(p, n); s.have |= Scratch::IcmpCode; break;
+        case FieldTarget::Extra:
+            if (s.extraCount < Scratch::kMaxExtras)
+                s.extras[s.extraCount++] = {a.extra, uint16_t(n), p};
+            break;
         }
     }
     return c;
 }
+
+constexpr uint32_t kExtraBits = Scratch::IcmpTypeCode | Scratch::IcmpType | Scratch::IcmpCode | Scratch::SamplerId;
 
 std::string exporterName(const ExporterKey& k)
 {
@@ -176,21 +282,39 @@ std::string exporterName(const ExporterKey& k)
 
 } // namespace
 
+namespace {
+
+// Fixed-format versions: header and record sizes (Cisco NetFlow export datagram format).
+struct FixedFormat {
+    size_t header;
+    size_t record;
+};
+constexpr FixedFormat kV1{16, 48};
+constexpr FixedFormat kV7{24, 52};
+
+bool plausibleFixed(const FixedFormat& f, const uint8_t* d, size_t len)
+{
+    const size_t count = rd16(d + 2);
+    if (len < f.header + f.record || count == 0)
+        return false;
+    // Either the count fits, or the datagram is a whole number of records
+    // (a lying count is then a malformed export, not some other protocol).
+    return f.header + f.record * count <= len || (len - f.header) % f.record == 0;
+}
+
+} // namespace
+
 ExportDecoder::Kind ExportDecoder::detect(const uint8_t* d, size_t len)
 {
     if (len < 4)
         return Kind::NotExport;
     const uint16_t version = rd16(d);
-    if (version == 5) {
-        const size_t count = rd16(d + 2);
-        if (len < kV5Header + kV5Record || count == 0)
-            return Kind::NotExport;
-        // Either the count fits, or the datagram is a whole number of records
-        // (a lying count is then a malformed v5, not some other protocol).
-        if (kV5Header + kV5Record * count <= len || (len - kV5Header) % kV5Record == 0)
-            return Kind::NetflowV5;
-        return Kind::NotExport;
-    }
+    if (version == 1)
+        return plausibleFixed(kV1, d, len) ? Kind::NetflowV1 : Kind::NotExport;
+    if (version == 5)
+        return plausibleFixed({kV5Header, kV5Record}, d, len) ? Kind::NetflowV5 : Kind::NotExport;
+    if (version == 7)
+        return plausibleFixed(kV7, d, len) ? Kind::NetflowV7 : Kind::NotExport;
     if (version == 9) {
         if (len < kV9Header + 4)
             return Kind::NotExport;
@@ -217,6 +341,48 @@ ExportDecoder::Kind ExportDecoder::detect(const uint8_t* d, size_t len)
     return Kind::NotExport;
 }
 
+std::string ExportDecoder::notExportReason(const uint8_t* d, size_t len)
+{
+    if (!d || len < 2)
+        return "datagram of " + std::to_string(len) + " bytes is too short for an export header";
+    const uint16_t version = rd16(d);
+    auto fixed = [&](const char* name, size_t header, size_t record) -> std::string {
+        if (len < header)
+            return std::string("truncated ") + name + " header: " + std::to_string(len) + " of " + std::to_string(header)
+                + " bytes";
+        if (len < 4 || rd16(d + 2) == 0)
+            return std::string(name) + " header announces 0 records";
+        if (len < header + record)
+            return std::string(name) + " datagram of " + std::to_string(len) + " bytes holds no whole record";
+        return std::string(name) + " header announces " + std::to_string(rd16(d + 2)) + " records of "
+            + std::to_string(record) + " bytes but the datagram has " + std::to_string(len - header)
+            + " bytes after the header";
+    };
+    switch (version) {
+    case 1: return fixed("NetFlow v1", kV1.header, kV1.record);
+    case 5: return fixed("NetFlow v5", kV5Header, kV5Record);
+    case 7: return fixed("NetFlow v7", kV7.header, kV7.record);
+    case 9:
+        if (len < kV9Header)
+            return "truncated NetFlow v9 header: " + std::to_string(len) + " of 20 bytes";
+        if (len < kV9Header + 4)
+            return "NetFlow v9 datagram has no flowset";
+        return "NetFlow v9 first flowset id " + std::to_string(rd16(d + kV9Header)) + " length "
+            + std::to_string(rd16(d + kV9Header + 2)) + " does not fit the datagram";
+    case 10:
+        if (len < kIpfixHeader)
+            return "truncated IPFIX header: " + std::to_string(len) + " of 16 bytes";
+        if (rd16(d + 2) < kIpfixHeader)
+            return "IPFIX message length " + std::to_string(rd16(d + 2)) + " is shorter than its header";
+        if (len < kIpfixHeader + 4)
+            return "IPFIX message has no set";
+        return "IPFIX first set id " + std::to_string(rd16(d + kIpfixHeader)) + " length "
+            + std::to_string(rd16(d + kIpfixHeader + 2)) + " does not fit the message";
+    default:
+        return "unknown NetFlow/IPFIX version " + std::to_string(version);
+    }
+}
+
 ExportDecoder::Kind ExportDecoder::decode(const IpAddress& exporter, uint16_t exporterPort, int64_t captureUs,
                                           const uint8_t* data, size_t length, std::vector<FlowRecord>& out,
                                           std::vector<DecodeIssue>& issues)
@@ -230,10 +396,20 @@ ExportDecoder::Kind ExportDecoder::decode(const IpAddress& exporter, uint16_t ex
     case Kind::NotExport:
         ++m_totals.notExport;
         break;
+    case Kind::NetflowV1:
+        ++m_totals.v1;
+        key.version = 1;
+        decodeFixed(1, key, data, length, out, issues);
+        break;
     case Kind::NetflowV5:
         ++m_totals.v5;
         key.version = 5;
-        decodeV5(key, data, length, out, issues);
+        decodeFixed(5, key, data, length, out, issues);
+        break;
+    case Kind::NetflowV7:
+        ++m_totals.v7;
+        key.version = 7;
+        decodeFixed(7, key, data, length, out, issues);
         break;
     case Kind::NetflowV9:
         ++m_totals.v9;
@@ -260,41 +436,81 @@ ExportDecoder::Kind ExportDecoder::decode(const IpAddress& exporter, uint16_t ex
     return kind;
 }
 
-void ExportDecoder::decodeV5(const ExporterKey& base, const uint8_t* d, size_t len, std::vector<FlowRecord>& out,
-                             std::vector<DecodeIssue>& issues)
+void ExportDecoder::checkSequence(ExporterState& st, uint32_t sequence, uint32_t increment, bool restarted)
 {
+    // Window within which a datagram behind the expected number counts as late
+    // rather than as an exporter restart.
+    constexpr uint32_t kReorderWindow = 1u << 16;
+    if (st.nextSequence && !restarted) {
+        const uint32_t expected = *st.nextSequence;
+        const uint32_t ahead = sequence - expected; // unsigned: survives the 2^32 wrap
+        if (ahead == 0) {
+            st.nextSequence = sequence + increment;
+        } else if (ahead < 0x80000000u) {
+            ++st.stats.sequenceGaps;
+            ++m_totals.sequenceGaps;
+            st.stats.sequenceLost += ahead;
+            st.nextSequence = sequence + increment;
+        } else if (expected - sequence <= kReorderWindow) {
+            // Late datagram: what it carries was counted lost when the gap opened.
+            ++st.stats.sequenceReordered;
+            st.stats.sequenceLost -= std::min<uint64_t>(st.stats.sequenceLost, increment);
+        } else {
+            ++st.stats.sequenceRestarts;
+            st.nextSequence = sequence + increment;
+        }
+        return;
+    }
+    if (st.nextSequence && restarted)
+        ++st.stats.sequenceRestarts;
+    st.nextSequence = sequence + increment;
+}
+
+void ExportDecoder::decodeFixed(uint16_t version, const ExporterKey& base, const uint8_t* d, size_t len,
+                                std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues)
+{
+    const FixedFormat f = version == 1 ? kV1 : version == 7 ? kV7 : FixedFormat{kV5Header, kV5Record};
+    const char* const name = version == 1 ? "NetFlow v1" : version == 7 ? "NetFlow v7" : "NetFlow v5";
     const size_t count = rd16(d + 2);
     const uint32_t sysUptime = rd32(d + 4);
     const uint32_t secs = rd32(d + 8);
     const uint32_t nsecs = rd32(d + 12);
-    const uint32_t sequence = rd32(d + 16);
     ExporterKey key = base;
-    key.domain = (uint32_t(d[20]) << 8) | d[21]; // engine type, engine id
-    // Low 14 bits are the interval, high 2 bits the mode (Cisco v5 format).
-    const uint32_t sampling = rd16(d + 22) & 0x3fff;
+    uint32_t sampling = 1;
+    if (version == 5) {
+        key.domain = (uint32_t(d[20]) << 8) | d[21]; // engine type, engine id
+        // Low 14 bits are the interval, high 2 bits the mode (Cisco v5 format).
+        sampling = rd16(d + 22) & 0x3fff;
+        if (sampling == 0)
+            sampling = 1;
+    }
     ExporterState& st = m_cache.state(key);
     ++st.stats.datagrams;
 
-    size_t fit = (len - kV5Header) / kV5Record;
+    // The count is trusted only while the records fit (a v5 header claiming
+    // 55582 records in a 1464-byte datagram is real).
+    size_t fit = (len - f.header) / f.record;
     if (count > fit) {
         ++m_totals.malformed;
         ++st.stats.malformed;
-        issues.push_back({2, "NetFlow v5 header announces " + std::to_string(count) + " records but the datagram holds "
-                                 + std::to_string(fit)});
+        issues.push_back({2, std::string(name) + " header announces " + std::to_string(count)
+                                 + " records but the datagram holds " + std::to_string(fit)});
     } else {
         fit = count;
     }
-    if (st.nextSequence && *st.nextSequence != sequence) {
-        ++st.stats.sequenceGaps;
-        ++m_totals.sequenceGaps;
+    if (version != 1) {
+        // v5/v7 sequence numbers count flows ("total flows seen"); a smaller
+        // uptime means the exporter rebooted.
+        const bool restarted = st.nextSequence && sysUptime < st.lastUptimeMs && st.lastUptimeMs - sysUptime < 0x80000000u;
+        checkSequence(st, rd32(d + 16), uint32_t(fit), restarted);
     }
-    st.nextSequence = sequence + uint32_t(count);
+    st.lastUptimeMs = sysUptime;
 
     // Header time with its nanoseconds: record times are uptime-relative.
     const int64_t exportMs = int64_t(secs) * 1000 + nsecs / 1000000;
     out.reserve(out.size() + fit);
     for (size_t i = 0; i < fit; ++i) {
-        const uint8_t* p = d + kV5Header + i * kV5Record;
+        const uint8_t* p = d + f.header + i * f.record;
         FlowRecord& r = out.emplace_back();
         r.src = IpAddress::fromV4Bytes(p);
         r.dst = IpAddress::fromV4Bytes(p + 4);
@@ -307,27 +523,43 @@ void ExportDecoder::decodeV5(const ExporterKey& base, const uint8_t* d, size_t l
         r.endMs = exportMs + int32_t(rd32(p + 28) - sysUptime);
         r.srcPort = rd16(p + 32);
         r.dstPort = rd16(p + 34);
-        r.tcpFlags = p[37];
-        r.protocol = p[38];
-        r.tos = p[39];
-        r.samplingRate = sampling ? sampling : 1;
-        r.exportVersion = 5;
+        if (version == 1) { // v1: 2 pad bytes, then protocol, ToS, flags
+            r.protocol = p[38];
+            r.tos = p[39];
+            r.tcpFlags = p[40];
+        } else {
+            r.tcpFlags = p[37];
+            r.protocol = p[38];
+            r.tos = p[39];
+        }
+        r.samplingRate = sampling;
+        r.exportVersion = version;
         r.exporter = key.address;
         r.exporterPort = key.port;
         r.observationDomain = key.domain;
-        const uint16_t srcAs = rd16(p + 40), dstAs = rd16(p + 42);
-        if (srcAs || dstAs || rd32(p + 8)) {
-            Scratch s;
-            if (rd32(p + 8)) {
-                std::memcpy(s.nextHop, p + 8, 4);
-                s.have |= Scratch::NextHop;
+        // Rarer fields: next hop, and for v5/v7 AS numbers and masks.
+        const bool hasNextHop = rd32(p + 8) != 0;
+        const bool hasAs = version != 1 && (rd32(p + 40) != 0 || rd16(p + 44) != 0);
+        if (hasNextHop || hasAs) {
+            r.extra = "{";
+            if (hasNextHop)
+                r.extra += "\"nextHop\":\"" + IpAddress::fromV4Bytes(p + 8).toString() + "\"";
+            if (hasAs) {
+                if (hasNextHop)
+                    r.extra += ',';
+                r.extra += "\"srcAs\":";
+                appendNumber(r.extra, rd16(p + 40));
+                r.extra += ",\"dstAs\":";
+                appendNumber(r.extra, rd16(p + 42));
+                r.extra += ",\"srcMask\":";
+                appendNumber(r.extra, p[44]);
+                r.extra += ",\"dstMask\":";
+                appendNumber(r.extra, p[45]);
             }
-            if (srcAs || dstAs) {
-                s.srcAs = srcAs;
-                s.dstAs = dstAs;
-                s.have |= Scratch::SrcAs | Scratch::DstAs;
+            if (version == 7 && rd32(p + 48)) { // router_sc: the router that shortcut the flow
+                r.extra += ",\"routerSc\":\"" + IpAddress::fromV4Bytes(p + 48).toString() + "\"";
             }
-            buildExtra(s, r.extra);
+            r.extra += '}';
         }
     }
     st.stats.flows += fit;
@@ -341,19 +573,17 @@ void ExportDecoder::decodeV9(const ExporterKey& base, int64_t captureUs, const u
     key.domain = rd32(d + 16); // source id
     ExporterState& st = m_cache.state(key);
     ++st.stats.datagrams;
-    const uint32_t sequence = rd32(d + 12);
+    const uint32_t sysUptime = rd32(d + 4);
     // RFC 3954 §5.1: the sequence counts export packets per source id.
-    if (st.nextSequence && *st.nextSequence != sequence) {
-        ++st.stats.sequenceGaps;
-        ++m_totals.sequenceGaps;
-    }
-    st.nextSequence = sequence + 1;
+    const bool restarted = st.nextSequence && sysUptime < st.lastUptimeMs && st.lastUptimeMs - sysUptime < 0x80000000u;
+    checkSequence(st, rd32(d + 12), 1, restarted);
+    st.lastUptimeMs = sysUptime;
 
     Context ctx;
     ctx.state = &st;
     ctx.key = &st.stats.key;
     ctx.version = 9;
-    ctx.sysUptimeMs = rd32(d + 4);
+    ctx.sysUptimeMs = sysUptime;
     ctx.exportSecs = rd32(d + 8);
     ctx.exportMs = int64_t(ctx.exportSecs) * 1000; // v9 has whole seconds only
     bool anyBuffered = false;
@@ -379,11 +609,6 @@ size_t ExportDecoder::decodeIpfixMessage(const ExporterKey& base, int64_t captur
         msgLen = len;
     }
     const uint32_t sequence = rd32(d + 8);
-    const bool checkSequence = st.nextSequence.has_value();
-    if (checkSequence && *st.nextSequence != sequence) {
-        ++st.stats.sequenceGaps;
-        ++m_totals.sequenceGaps;
-    }
 
     Context ctx;
     ctx.state = &st;
@@ -395,12 +620,13 @@ size_t ExportDecoder::decodeIpfixMessage(const ExporterKey& base, int64_t captur
     const uint64_t records
         = decodeSets(ctx, captureUs, d + kIpfixHeader, msgLen - kIpfixHeader, baseOffset + kIpfixHeader, anyBuffered,
                      out, issues);
-    // RFC 7011 §3.1: the sequence counts data records, so the next one is
-    // predictable only when every set of this message was decoded.
+    // RFC 7011 §3.1: the sequence counts data records (of all data sets, options
+    // included) sent before this message; IPFIX has no uptime, so a restart
+    // shows only as the sequence going far back.
+    checkSequence(st, sequence, uint32_t(records), false);
+    // The next number is predictable only when every set was decoded.
     if (anyBuffered)
         st.nextSequence.reset();
-    else
-        st.nextSequence = sequence + uint32_t(records);
     return msgLen;
 }
 
@@ -420,9 +646,11 @@ uint64_t ExportDecoder::decodeSets(Context& ctx, int64_t captureUs, const uint8_
                 return records;
             ++m_totals.malformed;
             ++ctx.state->stats.malformed;
-            issues.push_back({baseOffset + pos + 2, std::string(ipfix ? "IPFIX set" : "NetFlow v9 flowset") + " id "
-                                                       + hex16(setId) + " has length " + std::to_string(setLen)
-                                                       + " but " + std::to_string(len - pos) + " bytes remain"});
+            const std::string what = std::string(ipfix ? "IPFIX set" : "NetFlow v9 flowset") + " id " + hex16(setId)
+                + " has length " + std::to_string(setLen);
+            issues.push_back({baseOffset + pos + 2,
+                              setLen < 4 ? what + ", shorter than its 4-byte header"
+                                         : what + " but only " + std::to_string(len - pos) + " bytes remain"});
             return records;
         }
         const uint8_t* body = d + pos + 4;
@@ -432,15 +660,37 @@ uint64_t ExportDecoder::decodeSets(Context& ctx, int64_t captureUs, const uint8_
         if (isTemplate) {
             parseTemplateSet(ctx, setId, body, bodyLen, bodyOffset, out, issues);
         } else if (setId >= 256) {
-            auto it = ctx.state->templates.find(setId);
-            if (it != ctx.state->templates.end()) {
+            ExporterState& st = *ctx.state;
+            auto it = st.templates.find(setId);
+            if (it != st.templates.end()) {
                 // softflowd may put the options record with systemInitTimeMilliseconds
                 // after the data sets of the same message: look ahead for it.
-                if (it->second.needsSystemInit && !ctx.state->systemInitMs && !lookedAhead) {
+                if (it->second.needsSystemInit && !st.systemInitMs && !lookedAhead) {
                     lookedAhead = true;
                     applyOptionsAhead(ctx, d + pos + setLen, len - pos - setLen);
                 }
-                records += decodeDataSet(ctx, it->second, body, bodyLen, bodyOffset, out, issues);
+                if (it->second.needsSystemInit && !st.systemInitMs
+                    && st.pending.size() + st.initPending.size() < TemplateCache::kMaxPendingSets
+                    && st.pendingBytes + bodyLen <= TemplateCache::kMaxPendingBytes) {
+                    // Uptime-relative times need systemInitTimeMilliseconds, which
+                    // may come in a later message: hold the set (bounded in count,
+                    // bytes and capture time) rather than guess a 1970 date.
+                    anyBuffered = true;
+                    bufferSet(ctx, setId, captureUs, body, bodyLen, bodyOffset, issues, true);
+                    if (captureUs - st.initPending.front().captureUs > kMaxInitWaitUs)
+                        flushInitPending(ctx, out, issues);
+                } else {
+                    records += decodeDataSet(ctx, it->second, body, bodyLen, bodyOffset, out, issues);
+                    if (it->second.isOptions && st.systemInitMs && !st.initPending.empty())
+                        flushInitPending(ctx, out, issues);
+                }
+            } else if (std::find(st.withdrawn.begin(), st.withdrawn.end(), setId) != st.withdrawn.end()) {
+                // RFC 7011 §8.1: after withdrawal the id means nothing until redefined.
+                ++m_totals.malformed;
+                ++st.stats.malformed;
+                ++m_totals.droppedSets;
+                ++st.stats.droppedSets;
+                issues.push_back({bodyOffset - 4, "data set for withdrawn template " + hex16(setId)});
             } else {
                 anyBuffered = true;
                 bufferSet(ctx, setId, captureUs, body, bodyLen, bodyOffset, issues);
@@ -471,7 +721,9 @@ void ExportDecoder::applyOptionsAhead(Context& ctx, const uint8_t* d, size_t len
             if (it != ctx.state->templates.end() && it->second.isOptions) {
                 const ExporterStats saved = ctx.state->stats;
                 const DecoderTotals savedTotals = m_totals;
+                m_lookingAhead = true;
                 decodeDataSet(ctx, it->second, d + pos + 4, setLen - 4, 0, none, ignored);
+                m_lookingAhead = false;
                 ctx.state->stats = saved; // counted when decoded in order
                 m_totals = savedTotals;
             }
@@ -510,8 +762,9 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
             pos += 6;
             for (size_t i = 0; i < (scopeLen + optLen) / 4; ++i, pos += 4) {
                 RawField f;
-                // Scope types (system, interface...) overlap IE numbers: never map them.
-                f.id = i < scopeLen / 4 ? 0 : rd16(d + pos);
+                // Scope types (system, interface...) overlap IE numbers: map them apart.
+                f.id = rd16(d + pos);
+                f.scope = i < scopeLen / 4;
                 f.length = rd16(d + pos + 2);
                 m_fieldScratch.push_back(f);
             }
@@ -519,12 +772,21 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
             const size_t fieldCount = rd16(d + pos + 2);
             if (ipfix && fieldCount == 0) {
                 // RFC 7011 §8.1 withdrawal; the set's own id withdraws all of its kind.
+                ExporterState& st = *ctx.state;
                 if (templateId == setId) {
-                    for (auto it = ctx.state->templates.begin(); it != ctx.state->templates.end();)
-                        it = it->second.isOptions == options ? ctx.state->templates.erase(it) : std::next(it);
-                } else {
-                    ctx.state->templates.erase(templateId);
+                    for (auto it = st.templates.begin(); it != st.templates.end();) {
+                        if (it->second.isOptions == options) {
+                            st.withdrawn.push_back(it->first);
+                            it = st.templates.erase(it);
+                        } else {
+                            ++it;
+                        }
+                    }
+                } else if (st.templates.erase(templateId)) {
+                    st.withdrawn.push_back(templateId);
                 }
+                if (st.withdrawn.size() > 4096) // bounded: forget the oldest
+                    st.withdrawn.erase(st.withdrawn.begin(), st.withdrawn.begin() + 2048);
                 pos += 4;
                 continue;
             }
@@ -552,6 +814,12 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
                 malformed(start, "NetFlow v9 template " + hex16(templateId) + " has no fields");
                 return;
             }
+            // Each field specifier takes at least 4 bytes (RFC 7011 §3.2).
+            if (fieldCount > (len - pos) / 4) {
+                malformed(start, "template " + hex16(templateId) + " announces " + std::to_string(fieldCount)
+                                     + " fields but its set has room for " + std::to_string((len - pos) / 4));
+                return;
+            }
             for (size_t i = 0; i < fieldCount; ++i) {
                 if (len - pos < 4) {
                     malformed(start, "template " + hex16(templateId) + " is truncated in field " + std::to_string(i + 1)
@@ -576,6 +844,10 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
         }
         CompiledTemplate t
             = TemplateCache::compile(templateId, ipfix, options, m_fieldScratch.data(), m_fieldScratch.size());
+        if (t.minRecordLength == 0) {
+            // Kept (data for it is skipped cleanly), but said: nothing can be decoded.
+            malformed(start, "template " + hex16(templateId) + " has only zero-length fields");
+        }
         ++ctx.state->stats.templates;
         ++m_totals.templates;
         defineTemplate(ctx, std::move(t), out, issues);
@@ -590,6 +862,8 @@ void ExportDecoder::defineTemplate(Context& ctx, CompiledTemplate&& t, std::vect
     // Redefinition simply replaces (RFC 7011 §8.1 allows it after withdrawal,
     // and v9 exporters resend freely).
     const CompiledTemplate& stored = st.templates.insert_or_assign(id, std::move(t)).first->second;
+    if (!st.withdrawn.empty())
+        st.withdrawn.erase(std::remove(st.withdrawn.begin(), st.withdrawn.end(), id), st.withdrawn.end());
     if (st.pending.empty())
         return;
     // Decode the data sets that were waiting for this template, in arrival order.
@@ -615,10 +889,11 @@ void ExportDecoder::defineTemplate(Context& ctx, CompiledTemplate&& t, std::vect
 }
 
 void ExportDecoder::bufferSet(Context& ctx, uint16_t templateId, int64_t captureUs, const uint8_t* d, size_t len,
-                              size_t baseOffset, std::vector<DecodeIssue>& issues)
+                              size_t baseOffset, std::vector<DecodeIssue>& issues, bool waitForInit)
 {
     ExporterState& st = *ctx.state;
-    if (st.pending.size() >= TemplateCache::kMaxPendingSets || st.pendingBytes + len > TemplateCache::kMaxPendingBytes) {
+    if (st.pending.size() + st.initPending.size() >= TemplateCache::kMaxPendingSets
+        || st.pendingBytes + len > TemplateCache::kMaxPendingBytes) {
         ++st.stats.droppedSets;
         ++m_totals.droppedSets;
         if (!st.overflowReported) {
@@ -632,14 +907,53 @@ void ExportDecoder::bufferSet(Context& ctx, uint16_t templateId, int64_t capture
     }
     PendingSet p;
     p.templateId = templateId;
+    p.version = ctx.version;
     p.exportSecs = ctx.exportSecs;
     p.sysUptimeMs = ctx.sysUptimeMs;
     p.captureUs = captureUs;
     p.bytes.assign(d, d + len);
     st.pendingBytes += len;
-    st.pending.push_back(std::move(p));
+    (waitForInit ? st.initPending : st.pending).push_back(std::move(p));
     ++st.stats.bufferedSets;
     ++m_totals.bufferedSets;
+}
+
+void ExportDecoder::flushInitPending(Context& ctx, std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues)
+{
+    ExporterState& st = *ctx.state;
+    std::deque<PendingSet> sets;
+    sets.swap(st.initPending);
+    for (PendingSet& set : sets) {
+        st.pendingBytes -= set.bytes.size();
+        auto it = st.templates.find(set.templateId);
+        if (it == st.templates.end()) { // withdrawn meanwhile
+            ++st.stats.droppedSets;
+            ++m_totals.droppedSets;
+            continue;
+        }
+        Context pc = ctx;
+        pc.exportSecs = set.exportSecs;
+        pc.sysUptimeMs = set.sysUptimeMs;
+        pc.exportMs = int64_t(set.exportSecs) * 1000;
+        std::vector<DecodeIssue> setIssues;
+        decodeDataSet(pc, it->second, set.bytes.data(), set.bytes.size(), 0, out, setIssues);
+        for (DecodeIssue& i : setIssues) {
+            i.reason = "held data set of template " + hex16(set.templateId) + ": " + i.reason;
+            issues.push_back(std::move(i));
+        }
+    }
+}
+
+uint32_t ExportDecoder::fallbackSamplingRate(const ExporterState& st, const IpAddress& address) const
+{
+    if (st.samplingRate)
+        return st.samplingRate;
+    if (!m_addressSampling.empty()) {
+        auto it = m_addressSampling.find(address);
+        if (it != m_addressSampling.end())
+            return it->second;
+    }
+    return 1;
 }
 
 uint64_t ExportDecoder::decodeDataSet(Context& ctx, const CompiledTemplate& t, const uint8_t* d, size_t len,
@@ -650,47 +964,130 @@ uint64_t ExportDecoder::decodeDataSet(Context& ctx, const CompiledTemplate& t, c
     const bool ipfix = ctx.version == 10;
     if (t.minRecordLength == 0)
         return 0; // a template of empty fields describes nothing
+    auto malformed = [&](size_t at, std::string why) {
+        ++m_totals.malformed;
+        ++st.stats.malformed;
+        issues.push_back({baseOffset + at, std::move(why)});
+    };
+    if (len > 0 && len < t.minRecordLength && !std::all_of(d, d + len, [](uint8_t b) { return b == 0; })) {
+        // Padding is zeros and shorter than a record (RFC 7011 §3.3.1); this is neither.
+        malformed(0, "data set of template " + hex16(t.id) + " has " + std::to_string(len)
+                         + " bytes, less than one record of " + std::to_string(t.minRecordLength) + " bytes");
+        return 0;
+    }
     uint64_t records = 0;
     uint64_t flows = 0;
     size_t pos = 0;
+    const uint32_t defaultRate = t.isOptions ? 1 : fallbackSamplingRate(st, ctx.key->address);
     // RFC 7011 §3.3.1: padding is shorter than the smallest record.
     FlowRecord local; // options records decode here and are never emitted
     while (len - pos >= t.minRecordLength) {
+        if (t.isOptions)
+            local = FlowRecord{};
         FlowRecord& r = t.isOptions ? local : out.emplace_back();
         Scratch s;
-        const size_t used = decodeRecord(t, d + pos, len - pos, r, s);
+        RecordError error = RecordError::None;
+        const size_t used = decodeRecord(t, d + pos, len - pos, r, s, error);
         if (used == 0) {
             if (!t.isOptions)
                 out.pop_back();
-            ++m_totals.malformed;
-            ++st.stats.malformed;
-            issues.push_back({baseOffset + pos, "record " + std::to_string(records + 1) + " of template "
-                                                    + hex16(t.id) + " overruns its set ("
-                                                    + std::to_string(len - pos) + " bytes left)"});
+            malformed(pos, (error == RecordError::VariableOverrun ? "variable-length field of record "
+                                                                  : "record ")
+                               + std::to_string(records + 1) + " of template " + hex16(t.id)
+                               + (error == RecordError::VariableOverrun ? " runs past the end of its set ("
+                                                                        : " overruns its set (")
+                               + std::to_string(len - pos) + " bytes left)");
             break;
         }
         pos += used;
         ++records;
 
+        // RFC 5477 §8.2.2-3: n packets selected, then m skipped: one in (n + m) / n.
+        if ((s.have & (Scratch::Sampling | Scratch::SamplingSpace)) == (Scratch::Sampling | Scratch::SamplingSpace)
+            && s.sampling > 0)
+            s.sampling = (s.sampling + s.samplingSpace) / s.sampling;
         if (t.isOptions) {
             // Options data describe the exporter, not flows (RFC 7011 §3.4.2.2).
+            if (m_lookingAhead) {
+                if (s.have & Scratch::SysInit)
+                    st.systemInitMs = s.sysInit;
+                continue;
+            }
             ++st.stats.optionsRecords;
             ++m_totals.optionsRecords;
             if (s.have & Scratch::SysInit)
                 st.systemInitMs = s.sysInit;
-            if ((s.have & Scratch::Sampling) && s.sampling > 0)
-                st.samplingRate = uint32_t(std::min<uint64_t>(s.sampling, UINT32_MAX));
+            if ((s.have & Scratch::Sampling) && s.sampling > 0) {
+                const uint32_t rate = uint32_t(std::min<uint64_t>(s.sampling, UINT32_MAX));
+                if (s.have & Scratch::SamplerId) {
+                    // v9 FLOW_SAMPLER_ID / IPFIX selectorId: the rate of one sampler (RFC 3954 §8 types 48-50).
+                    auto it = std::find_if(st.samplerRates.begin(), st.samplerRates.end(),
+                                           [&](const auto& p) { return p.first == uint32_t(s.samplerId); });
+                    if (it != st.samplerRates.end())
+                        it->second = rate;
+                    else if (st.samplerRates.size() < 1024)
+                        st.samplerRates.emplace_back(uint32_t(s.samplerId), rate);
+                } else {
+                    st.samplingRate = rate;
+                }
+                m_addressSampling[ctx.key->address] = rate;
+            }
+            // Keep the record as exporter metadata (interface and application
+            // tables, sampler settings), in the order received.
+            std::string json;
+            const char* names[6];
+            uint64_t values[6];
+            size_t n = 0;
+            names[n] = "templateId";
+            values[n++] = t.id;
+            if (s.have & Scratch::Sampling) {
+                names[n] = "samplingInterval";
+                values[n++] = s.sampling;
+            }
+            if (s.have & Scratch::SysInit) {
+                names[n] = "systemInitMs";
+                values[n++] = uint64_t(s.sysInit);
+            }
+            if (r.inputIf) {
+                names[n] = "inputIf";
+                values[n++] = r.inputIf;
+            }
+            if (r.outputIf) {
+                names[n] = "outputIf";
+                values[n++] = r.outputIf;
+            }
+            buildExtra(s, json, names, values, n);
+            if (m_optionsOut)
+                m_optionsOut->push_back({*ctx.key, t.id, out.size(), json});
+            if (st.optionsRecords.size() < ExporterState::kMaxOptionsRecords)
+                st.optionsRecords.push_back(std::move(json));
             continue;
         }
 
-        if (!t.hasOctetDelta && (s.have & Scratch::OctetTotal))
-            r.bytes = s.octetTotal;
-        if (!t.hasPacketDelta && (s.have & Scratch::PacketTotal))
-            r.packets = s.packetTotal;
-        if (!t.hasRevOctetDelta && (s.have & Scratch::RevOctetTotal))
-            r.revBytes = s.revOctetTotal;
-        if (!t.hasRevPacketDelta && (s.have & Scratch::RevPacketTotal))
-            r.revPackets = s.revPacketTotal;
+        if (!t.hasOctetDelta) {
+            if (s.have & Scratch::OctetTotal)
+                r.bytes = s.octetTotal;
+            else if (s.have & Scratch::InitOctets) // Cisco NSEL: counters only as initiator/responder
+                r.bytes = s.initOctets;
+        }
+        if (!t.hasPacketDelta) {
+            if (s.have & Scratch::PacketTotal)
+                r.packets = s.packetTotal;
+            else if (s.have & Scratch::InitPackets)
+                r.packets = s.initPackets;
+        }
+        if (!t.hasRevOctetDelta) {
+            if (s.have & Scratch::RevOctetTotal)
+                r.revBytes = s.revOctetTotal;
+            else if (s.have & Scratch::RespOctets)
+                r.revBytes = s.respOctets;
+        }
+        if (!t.hasRevPacketDelta) {
+            if (s.have & Scratch::RevPacketTotal)
+                r.revPackets = s.revPacketTotal;
+            else if (s.have & Scratch::RespPackets)
+                r.revPackets = s.respPackets;
+        }
 
         // Times: absolute fields win, then deltas from export time, then uptime.
         bool hasStart = false, hasEnd = false;
@@ -737,21 +1134,37 @@ uint64_t ExportDecoder::decodeDataSet(Context& ctx, const CompiledTemplate& t, c
                 }
             }
         }
-        if (!hasStart && !hasEnd)
-            r.startMs = r.endMs = ctx.exportMs;
-        else if (!hasStart)
+        if (!hasStart && !hasEnd) {
+            // NSEL event records carry only the event time; others get the export time.
+            r.startMs = r.endMs = (s.have & Scratch::EventTime) ? s.eventTime : ctx.exportMs;
+        } else if (!hasStart) {
             r.startMs = r.endMs;
-        else if (!hasEnd)
+        } else if (!hasEnd) {
             r.endMs = r.startMs;
+        }
 
-        r.samplingRate = (s.have & Scratch::Sampling) && s.sampling > 0
-            ? uint32_t(std::min<uint64_t>(s.sampling, UINT32_MAX))
-            : st.samplingRate;
+        if ((s.have & Scratch::Sampling) && s.sampling > 0) {
+            r.samplingRate = uint32_t(std::min<uint64_t>(s.sampling, UINT32_MAX));
+        } else {
+            r.samplingRate = defaultRate;
+            if ((s.have & Scratch::SamplerId) && !st.samplerRates.empty())
+                for (const auto& [id, rate] : st.samplerRates)
+                    if (id == uint32_t(s.samplerId))
+                        r.samplingRate = rate;
+        }
+        // ICMP type/code: nfdump and Wireshark show them as the destination port
+        // (type * 256 + code) when the exporter left the port empty.
+        if ((s.have & (Scratch::IcmpTypeCode | Scratch::IcmpType | Scratch::IcmpCode)) && r.dstPort == 0
+            && (r.protocol == IpProtocol::Icmp || r.protocol == IpProtocol::Icmp6))
+            r.dstPort = (s.have & Scratch::IcmpTypeCode) ? uint16_t(s.icmpTypeCode)
+                                                         : uint16_t((s.icmpType << 8) | (s.icmpCode & 0xff));
         r.exportVersion = ctx.version;
         r.exporter = ctx.key->address;
         r.exporterPort = ctx.key->port;
         r.observationDomain = ctx.key->domain;
-        if (s.have & Scratch::kExtraMask)
+        if (r.protocol != IpProtocol::Icmp && r.protocol != IpProtocol::Icmp6)
+            s.have &= ~(Scratch::IcmpTypeCode | Scratch::IcmpType | Scratch::IcmpCode);
+        if (s.extraCount || (s.have & kExtraBits))
             buildExtra(s, r.extra);
         ++flows;
     }
@@ -762,8 +1175,58 @@ uint64_t ExportDecoder::decodeDataSet(Context& ctx, const CompiledTemplate& t, c
 
 void ExportDecoder::finish(std::vector<DecodeIssue>& issues)
 {
+    std::vector<FlowRecord> discarded;
+    finish(discarded, issues);
+}
+
+void ExportDecoder::finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues)
+{
     for (const auto& [key, cst] : m_cache.exporters()) {
         ExporterState& st = m_cache.state(key);
+        if (!st.initPending.empty()) {
+            // systemInitTimeMilliseconds never came: these flows get the export time.
+            Context ctx;
+            ctx.state = &st;
+            ctx.key = &st.stats.key;
+            ctx.version = key.version;
+            flushInitPending(ctx, out, issues);
+        }
+        if (st.pending.empty())
+            continue;
+        // An exporting process that restarted on a new UDP port (IOS-XR does)
+        // may not resend its data templates: as a last resort, decode what
+        // still waits with the template of the same address and domain on
+        // another port, and say so. Never earlier: two live processes on one
+        // address must not mix.
+        for (auto it = st.pending.begin(); it != st.pending.end();) {
+            const CompiledTemplate* sibling = nullptr;
+            const ExporterKey* siblingKey = nullptr;
+            for (const auto& [okey, ost] : m_cache.exporters())
+                if (okey.address == key.address && okey.domain == key.domain && okey.version == key.version
+                    && okey.port != key.port)
+                    if (auto t = ost.templates.find(it->templateId); t != ost.templates.end()) {
+                        sibling = &t->second;
+                        siblingKey = &okey;
+                    }
+            if (!sibling) {
+                ++it;
+                continue;
+            }
+            Context pc;
+            pc.state = &st;
+            pc.key = &st.stats.key;
+            pc.version = key.version;
+            pc.exportSecs = it->exportSecs;
+            pc.sysUptimeMs = it->sysUptimeMs;
+            pc.exportMs = int64_t(it->exportSecs) * 1000;
+            const size_t before = out.size();
+            decodeDataSet(pc, *sibling, it->bytes.data(), it->bytes.size(), 0, out, issues);
+            issues.push_back({0, "exporter " + exporterName(key) + ": data set of template " + hex16(it->templateId)
+                                     + " decoded with the template from port " + std::to_string(siblingKey->port)
+                                     + " (" + std::to_string(out.size() - before) + " flows)"});
+            st.pendingBytes -= it->bytes.size();
+            it = st.pending.erase(it);
+        }
         if (st.pending.empty())
             continue;
         std::vector<uint16_t> ids;
@@ -779,8 +1242,9 @@ void ExportDecoder::finish(std::vector<DecodeIssue>& issues)
                                  + " data sets never decoded, no template received (template ids " + list + ")"});
         st.stats.droppedSets += st.pending.size();
         m_totals.droppedSets += st.pending.size();
+        for (const PendingSet& p : st.pending)
+            st.pendingBytes -= p.bytes.size();
         st.pending.clear();
-        st.pendingBytes = 0;
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 // A problem inside one datagram: byte offset from the start of the UDP payload.
@@ -13,10 +14,20 @@ struct DecodeIssue {
     std::string reason;
 };
 
+// One options data record (RFC 3954 §6.2, RFC 7011 §3.4.2.2), as compact JSON.
+struct OptionsRecord {
+    ExporterKey exporter;
+    uint16_t templateId = 0;
+    size_t flowPosition = 0; // size of the output vector when it was decoded (orders it among flows)
+    std::string json;
+};
+
 struct DecoderTotals {
     uint64_t datagrams = 0;   // all datagrams offered
     uint64_t notExport = 0;   // not recognised as NetFlow/IPFIX
+    uint64_t v1 = 0;
     uint64_t v5 = 0;
+    uint64_t v7 = 0;
     uint64_t v9 = 0;
     uint64_t ipfix = 0;
     uint64_t flows = 0;
@@ -28,17 +39,25 @@ struct DecoderTotals {
     uint64_t sequenceGaps = 0;
 };
 
-// Decodes NetFlow v5, v9 (RFC 3954) and IPFIX (RFC 7011) datagrams into
+// Decodes NetFlow v1, v5, v7, v9 (RFC 3954) and IPFIX (RFC 7011) datagrams into
 // FlowRecords. Datagrams are recognised by their header, not by port.
 // Templates, options data (system init time, sampling) and data sets that
 // came before their template are kept per exporter address, port and
 // source id / observation domain.
 class ExportDecoder final {
 public:
-    enum class Kind { NotExport, NetflowV5, NetflowV9, Ipfix };
+    enum class Kind { NotExport, NetflowV1, NetflowV5, NetflowV7, NetflowV9, Ipfix };
 
     // Header plausibility only; does not touch decoder state.
     static Kind detect(const uint8_t* data, size_t length);
+    // Why detect() says NotExport ("unknown version 65535", "truncated NetFlow v5 header ...").
+    static std::string notExportReason(const uint8_t* data, size_t length);
+
+    // Options data records are also appended here (in decode order) when set.
+    void setOptionsOutput(std::vector<OptionsRecord>* sink) { m_optionsOut = sink; }
+    // Held IPFIX sets waiting for systemInitTimeMilliseconds are decoded with
+    // the export time after this much capture time (µs).
+    static constexpr int64_t kMaxInitWaitUs = 60'000'000;
 
     // Appends the flow records of one datagram to out (and of buffered sets
     // its templates unlock). Problems go to issues; records decoded before a
@@ -46,8 +65,11 @@ public:
     Kind decode(const IpAddress& exporter, uint16_t exporterPort, int64_t captureUs, const uint8_t* data,
                 size_t length, std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
 
-    // End of input: reports data sets whose template never arrived.
-    void finish(std::vector<DecodeIssue>& issues);
+    // End of input: decodes sets still held for systemInitTimeMilliseconds
+    // (with the export time) into out, and reports data sets whose template never arrived.
+    void finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
+    void finish(std::vector<DecodeIssue>& issues); // same, dropping held flows (tests)
+    const TemplateCache& cache() const { return m_cache; }
 
     const DecoderTotals& totals() const { return m_totals; }
     std::vector<ExporterStats> exporterStats() const;
@@ -62,8 +84,11 @@ private:
         int64_t exportMs = 0;
     };
 
-    void decodeV5(const ExporterKey& base, const uint8_t* d, size_t len, std::vector<FlowRecord>& out,
-                  std::vector<DecodeIssue>& issues);
+    // NetFlow v1, v5, v7: fixed header and records.
+    void decodeFixed(uint16_t version, const ExporterKey& base, const uint8_t* d, size_t len,
+                     std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
+    // Sequence accounting; increment is what this datagram adds to the sequence.
+    void checkSequence(ExporterState& st, uint32_t sequence, uint32_t increment, bool restarted);
     void decodeV9(const ExporterKey& base, int64_t captureUs, const uint8_t* d, size_t len,
                   std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
     // Returns the bytes consumed (the message length), 0 when nothing usable.
@@ -83,9 +108,17 @@ private:
     uint64_t decodeDataSet(Context& ctx, const CompiledTemplate& t, const uint8_t* d, size_t len, size_t baseOffset,
                            std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
     void bufferSet(Context& ctx, uint16_t templateId, int64_t captureUs, const uint8_t* d, size_t len,
-                   size_t baseOffset, std::vector<DecodeIssue>& issues);
+                   size_t baseOffset, std::vector<DecodeIssue>& issues, bool waitForInit = false);
+    // Decodes the sets held for systemInitTimeMilliseconds (with the export time when it never came).
+    void flushInitPending(Context& ctx, std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
+    uint32_t fallbackSamplingRate(const ExporterState& st, const IpAddress& address) const;
 
     TemplateCache m_cache;
     DecoderTotals m_totals;
     std::vector<RawField> m_fieldScratch; // reused while parsing templates
+    std::vector<OptionsRecord>* m_optionsOut = nullptr;
+    bool m_lookingAhead = false; // options decoded early: no metadata, no output
+    // Sampling rate last announced by any exporting process of an address:
+    // some exporters send options from another source port than the flows.
+    std::unordered_map<IpAddress, uint32_t> m_addressSampling;
 };

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -12,26 +13,44 @@
 // list of (length, target) actions so data records decode without lookups.
 enum class FieldTarget : uint8_t {
     Skip,
-    SrcV4, DstV4, SrcV6, DstV6, NextHopV4,
+    SrcV4, DstV4, SrcV6, DstV6,
     SrcPort, DstPort, Protocol, TcpFlags, Tos,
     Bytes, Packets, OctetTotal, PacketTotal,
     RevBytes, RevPackets, RevOctetTotal, RevPacketTotal,
+    InitiatorOctets, ResponderOctets,      // IE 231/232 (Cisco NSEL forward/reverse delta bytes)
+    InitiatorPackets, ResponderPackets,    // IE 298/299
     InputIf, OutputIf,
     SysUpFirst, SysUpLast,           // IE 22/21: ms since (re)boot
     StartSec, EndSec,                // IE 150/151
     StartMs, EndMs,                  // IE 152/153
     StartNtp, EndNtp,                // IE 154..157: NTP 64-bit (RFC 7011 §6.1.9-10)
     StartDeltaUs, EndDeltaUs,        // IE 158/159: µs before export time
+    EventTimeMs,                     // IE 323 observationTimeMilliseconds (NSEL event time)
     SystemInitMs,                    // IE 160
     SamplingInterval,                // IE 34, 50, 305
-    Direction, EndReason, SrcAs, DstAs, SrcVlan, DstVlan, OutBytes, OutPackets,
+    SamplingSpace,                   // IE 306 samplingPacketSpace (RFC 5477 §8.2.3)
+    SamplerId,                       // IE 48 (v9 FLOW_SAMPLER_ID) / 302 selectorId
+    IcmpTypeCode,                    // IE 32/139: type * 256 + code
+    IcmpType, IcmpCode,              // IE 176/177, 178/179
+    Extra,                           // rarer field, formatted into FlowRecord::extra (see ExtraKey)
 };
+
+// How a rarer field is written into the extra JSON.
+enum class ExtraFormat : uint8_t { Unsigned, Ipv4, Ipv6, Mac, MplsLabel, String, Hex };
+
+// Names of the rarer fields in FlowRecord::extra; index = FieldAction::extra.
+struct ExtraKey {
+    const char* name;
+    ExtraFormat format;
+};
+const ExtraKey& extraKey(uint8_t index);
 
 constexpr uint16_t kVariableLength = 0xFFFF; // RFC 7011 §7
 
 struct FieldAction {
     uint16_t length = 0; // kVariableLength: 1-byte length, 255 escapes to 2 bytes
     FieldTarget target = FieldTarget::Skip;
+    uint8_t extra = 0;   // FieldTarget::Extra: index of its ExtraKey
 };
 
 // A field specifier as it appears on the wire.
@@ -39,6 +58,7 @@ struct RawField {
     uint16_t id = 0;
     uint16_t length = 0;
     uint32_t enterprise = 0; // IPFIX only; 0 = IANA
+    bool scope = false;      // NetFlow v9 options scope field: id is a scope type (RFC 3954 §6.1)
 };
 
 struct CompiledTemplate {
@@ -49,6 +69,8 @@ struct CompiledTemplate {
     bool hasPacketDelta = false;
     bool hasRevOctetDelta = false;
     bool hasRevPacketDelta = false;
+    bool hasInitiatorOctets = false; // NSEL IE 231/298: initiator/responder counters
+    bool hasInitiatorPackets = false;
     bool needsSystemInit = false; // IPFIX IE 22/21 without IE 160 in the record
     uint16_t fieldCount = 0;
     uint32_t minRecordLength = 0; // fixed lengths + 1 byte per variable field
@@ -80,7 +102,12 @@ struct ExporterStats {
     uint64_t flows = 0;
     uint64_t optionsRecords = 0;
     uint64_t templates = 0;       // template records received (incl. refreshes)
-    uint64_t sequenceGaps = 0;
+    uint64_t sequenceGaps = 0;    // times the sequence number jumped ahead
+    // Units lost per the version's sequence rule: v5 flows, v9 export packets
+    // (RFC 3954 §5.1), IPFIX data records (RFC 7011 §3.1).
+    uint64_t sequenceLost = 0;
+    uint64_t sequenceRestarts = 0; // exporter restarted (uptime or sequence went back)
+    uint64_t sequenceReordered = 0; // late datagrams (sequence slightly behind)
     uint64_t malformed = 0;
     uint64_t bufferedSets = 0;    // data sets held until their template arrived
     uint64_t droppedSets = 0;     // data sets never decoded (buffer full or no template)
@@ -90,6 +117,7 @@ struct ExporterStats {
 // to decode it later.
 struct PendingSet {
     uint16_t templateId = 0;
+    uint16_t version = 0;
     uint32_t exportSecs = 0;
     uint32_t sysUptimeMs = 0;
     int64_t captureUs = 0;
@@ -99,12 +127,23 @@ struct PendingSet {
 struct ExporterState {
     ExporterStats stats;
     std::unordered_map<uint16_t, CompiledTemplate> templates;
+    std::vector<uint16_t> withdrawn; // IPFIX template ids withdrawn and not redefined since
     std::deque<PendingSet> pending;
-    size_t pendingBytes = 0;
+    // IPFIX data sets with uptime-relative times (IE 22/21) held until the
+    // options record with systemInitTimeMilliseconds (IE 160) arrives.
+    std::deque<PendingSet> initPending;
+    size_t pendingBytes = 0;             // both queues
     std::optional<int64_t> systemInitMs; // from options data (IE 160)
-    uint32_t samplingRate = 1;           // from options data (IE 34/50/305)
+    uint32_t samplingRate = 0;           // from options data without a sampler id (IE 34/50/305); 0 = none
+    // Sampler id -> rate from options data (v9 FLOW_SAMPLER_ID 48, IPFIX selectorId 302).
+    std::vector<std::pair<uint32_t, uint32_t>> samplerRates;
     std::optional<uint32_t> nextSequence;
+    uint32_t lastUptimeMs = 0;           // v5/v9 header sysUptime, to see restarts
     bool overflowReported = false;
+    // Options data records (interface and application tables, sampler
+    // settings...) as compact JSON: exporter metadata, capped.
+    std::vector<std::string> optionsRecords;
+    static constexpr size_t kMaxOptionsRecords = 4096;
 };
 
 // Templates and per-exporter state, keyed by ExporterKey.

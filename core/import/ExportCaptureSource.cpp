@@ -30,7 +30,7 @@ void ExportCaptureSource::addDecodeIssues(const UdpDatagram& d)
 void ExportCaptureSource::finishInput()
 {
     m_done = true;
-    m_decoder.finish(m_decodeIssues);
+    m_decoder.finish(m_buffer, m_decodeIssues);
     for (DecodeIssue& i : m_decodeIssues) {
         ++m_rejected;
         addIssue(-1, std::move(i.reason));
