@@ -29,8 +29,11 @@ const char* const kUsage = R"(Usage:
                        [--internal CIDR[,CIDR...]] [--force] [--quiet]
       Import the flow file(s) (pcap/pcapng of NetFlow v5/v9/IPFIX export traffic), run every detector
       and write the JSON findings report. Without --db the case is temporary.
-  flowsift-cli import FILE... --db CASE.flowsift [--force]
-      Import files into a case (a file already in the case is skipped unless --force).
+  flowsift-cli import FILE|DIR... --db CASE.flowsift [--force]
+      Import files (directories: every file below them) into a case; a file already in the case is
+      skipped unless --force. Formats, recognised by content, plain or gzip: pcap/pcapng of NetFlow
+      v5/v9/IPFIX exports, python-netflow collector JSON, JSON array/lines of v9- or IPFIX-named flows,
+      nfdump -o csv, NetFlow-named CSV (NF-UNSW-NB15 style), Zeek conn.log (TSV or JSON), Argus CSV.
   flowsift-cli --version | --help
 )";
 
@@ -112,7 +115,7 @@ bool parseInternal(const std::string& text, DetectionSettings& settings, std::st
 bool importAll(FlowStore& store, const Options& o)
 {
     bool allOk = true;
-    for (const std::string& path : o.inputs) {
+    for (const std::string& path : FlowImporter::expandInputs(o.inputs)) {
         ImportResult r = FlowImporter::importFile(store, path, o.force, {}, g_cancel);
         if (r.cancelled) {
             std::cerr << "flowsift-cli: interrupted; " << path << " was not imported\n";
@@ -128,7 +131,8 @@ bool importAll(FlowStore& store, const Options& o)
                 std::cerr << path << ": already in the case, skipped (use --force to import again)\n";
             else
                 std::cerr << path << ": " << r.format << ", " << r.recordsKept << " flows imported, "
-                          << r.recordsRejected << " rejected\n";
+                          << r.recordsRejected << " rejected" << (r.timesSynthetic ? " (times synthetic)" : "")
+                          << "\n";
         }
         for (const ImportIssue& issue : r.issues)
             std::cerr << "  warning: " << issue.toString() << "\n";

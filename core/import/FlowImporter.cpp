@@ -4,10 +4,33 @@
 #include "store/FlowStore.h"
 
 #include <QCryptographicHash>
+#include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
+
+#include <algorithm>
 
 namespace {
 constexpr size_t kBatchRecords = 8192;
+}
+
+std::vector<std::string> FlowImporter::expandInputs(const std::vector<std::string>& paths)
+{
+    std::vector<std::string> out;
+    for (const std::string& p : paths) {
+        const QString path = QString::fromStdString(p);
+        if (!QFileInfo(path).isDir()) {
+            out.push_back(p);
+            continue;
+        }
+        std::vector<std::string> files;
+        QDirIterator it(path, QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files.push_back(it.next().toStdString());
+        std::sort(files.begin(), files.end());
+        out.insert(out.end(), files.begin(), files.end());
+    }
+    return out;
 }
 
 std::string FlowImporter::sha256OfFile(const std::string& path, std::string& error)
@@ -78,6 +101,12 @@ ImportResult FlowImporter::importFile(FlowStore& store, const std::string& path,
         result.recordsKept += batch.size();
         if (progress)
             progress(source->bytesRead(), source->bytesTotal());
+    }
+    result.timesSynthetic = source->timesSynthetic();
+    if (result.timesSynthetic && !store.markImportTimesSynthetic()) {
+        result.error = store.path() + ": cannot store import: " + store.lastError();
+        store.rollbackImport();
+        return result;
     }
     result.recordsRejected = source->rejectedCount();
     result.recordsRead = result.recordsKept + result.recordsRejected;

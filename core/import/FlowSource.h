@@ -19,6 +19,9 @@ public:
     virtual bool readBatch(std::vector<FlowRecord>& out, size_t maxRecords) = 0;
 
     virtual std::string formatName() const = 0; // e.g. "pcap-netflow"
+    // True when the input has no flow times and the reader made them up
+    // (ordering only); analyses that depend on time must not trust them.
+    virtual bool timesSynthetic() const { return false; }
     virtual int64_t bytesRead() const = 0;
     virtual int64_t bytesTotal() const = 0;
 

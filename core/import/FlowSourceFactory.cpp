@@ -1,5 +1,6 @@
 #include "import/ExportCaptureSource.h"
 #include "import/FlowSource.h"
+#include "import/TextFormatDetector.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -68,8 +69,16 @@ std::unique_ptr<FlowSource> openFlowSource(const std::string& path, std::string&
             return nullptr;
         return source;
     }
-    // Future: gzip (1f 8b) wrapping any of these, JSON lines ('{'),
-    // nfdump files (a5 0c), CSV with a known header.
+    // Text formats, plain or gzip (1f 8b): JSON lines/arrays, CSV, Zeek TSV.
+    {
+        std::unique_ptr<FlowSource> text;
+        switch (TextFormatDetector::open(path, text, error)) {
+        case TextFormatDetector::Outcome::Opened: return text;
+        case TextFormatDetector::Outcome::Failed: return nullptr;
+        case TextFormatDetector::Outcome::NotText: break;
+        }
+    }
+    // Future: nfdump files (a5 0c).
 
     error = path + ": unrecognised format (first bytes " + hexBytes(head, std::min<size_t>(n, 8)) + ")";
     return nullptr;

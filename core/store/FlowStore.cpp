@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <iterator>
 
 namespace {
 
@@ -18,7 +19,8 @@ CREATE TABLE IF NOT EXISTS imports(
   id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
   format TEXT NOT NULL, imported_at INTEGER NOT NULL,
   records_read INTEGER NOT NULL DEFAULT 0, records_kept INTEGER NOT NULL DEFAULT 0,
-  records_rejected INTEGER NOT NULL DEFAULT 0, issues TEXT NOT NULL DEFAULT '[]');
+  records_rejected INTEGER NOT NULL DEFAULT 0, issues TEXT NOT NULL DEFAULT '[]',
+  times_synthetic INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS flows(
   id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL, exporter_id INTEGER, version INTEGER NOT NULL,
   start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, src BLOB NOT NULL, dst BLOB NOT NULL,
@@ -35,6 +37,16 @@ CREATE TABLE IF NOT EXISTS verdicts(
   finding_id TEXT PRIMARY KEY, verdict TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '',
   updated_at INTEGER NOT NULL);
 )SQL";
+
+// Schema changes, oldest first: entry i takes a case from version i+1 to i+2.
+// A fresh case gets kSchema (which already has every change) and the latest
+// version; an older case runs the steps it lacks, all in one transaction, so
+// a case made by an older Flowsift opens and gains the new columns.
+const char* const kMigrations[] = {
+    // 1 → 2: readers that invent times (CSV datasets without timestamps) say so.
+    "ALTER TABLE imports ADD COLUMN times_synthetic INTEGER NOT NULL DEFAULT 0;",
+};
+static_assert(std::size(kMigrations) == FlowStore::kSchemaVersion - 1, "one migration per schema version");
 
 // Created after the first bulk load (cheaper than maintaining them row by row),
 // on what the detectors and views filter by.
@@ -175,13 +187,39 @@ bool FlowStore::createSchema()
             m_lastError = "case file was made by a newer Flowsift (schema " + std::to_string(version) + ")";
             return false;
         }
-        return true; // migrations from older versions go here
+        if (version < 1) {
+            m_lastError = "case file has an invalid schema version " + std::to_string(version);
+            return false;
+        }
+        return version == kSchemaVersion || migrate(version);
     }
     if (!exec("BEGIN") || !exec(kSchema))
         return false;
     const std::string setVersion =
         "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kSchemaVersion) + "')";
     return exec(setVersion.c_str()) && exec("COMMIT");
+}
+
+bool FlowStore::migrate(int from)
+{
+    if (!exec("BEGIN IMMEDIATE"))
+        return false;
+    for (int v = from; v < kSchemaVersion; ++v) {
+        if (!exec(kMigrations[v - 1])) {
+            const std::string why = m_lastError;
+            exec("ROLLBACK");
+            m_lastError = "cannot upgrade the case from schema " + std::to_string(v) + " to " + std::to_string(v + 1)
+                + ": " + why;
+            return false;
+        }
+    }
+    const std::string setVersion =
+        "UPDATE meta SET value='" + std::to_string(kSchemaVersion) + "' WHERE key='schema_version'";
+    if (!exec(setVersion.c_str()) || !exec("COMMIT")) {
+        exec("ROLLBACK");
+        return false;
+    }
+    return true;
 }
 
 bool FlowStore::createIndexes() { return exec(kIndexes); }
@@ -203,18 +241,21 @@ int64_t FlowStore::beginImport(const ImportRecord& meta)
     if (!exec("BEGIN IMMEDIATE"))
         return 0;
     m_inImport = true;
-    Statement ins(m_db, "INSERT INTO imports(path, size, sha256, format, imported_at) VALUES(?,?,?,?,?)");
+    Statement ins(m_db,
+        "INSERT INTO imports(path, size, sha256, format, imported_at, times_synthetic) VALUES(?,?,?,?,?,?)");
     sqlite3_bind_text(ins.get(), 1, meta.path.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(ins.get(), 2, meta.size);
     sqlite3_bind_text(ins.get(), 3, meta.sha256.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins.get(), 4, meta.format.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(ins.get(), 5, meta.importedAtMs ? meta.importedAtMs : nowMs());
+    sqlite3_bind_int(ins.get(), 6, meta.timesSynthetic ? 1 : 0);
     if (sqlite3_step(ins.get()) != SQLITE_DONE) {
         m_lastError = sqlite3_errmsg(m_db);
         rollbackImport();
         return 0;
     }
     m_exporterCache.clear();
+    m_lastExporter = SIZE_MAX;
     m_importId = sqlite3_last_insert_rowid(m_db);
     return m_importId;
 }
@@ -223,11 +264,19 @@ int64_t FlowStore::exporterId(const FlowRecord& r)
 {
     if (r.exportVersion == 0 && r.exporter.isUnspecified())
         return 0;
-    std::string key(reinterpret_cast<const char*>(r.exporter.bytes().data()), 16);
-    key += std::to_string(r.exporterPort) + "/" + std::to_string(r.observationDomain);
-    for (const auto& [k, id] : m_exporterCache)
-        if (k == key)
-            return id;
+    // Consecutive records nearly always share an exporter: check the last one
+    // first, then the (short) list; no per-row allocation.
+    if (m_lastExporter < m_exporterCache.size()) {
+        const ExporterKey& k = m_exporterCache[m_lastExporter].first;
+        if (k.port == r.exporterPort && k.domain == r.observationDomain && k.address == r.exporter)
+            return m_exporterCache[m_lastExporter].second;
+    }
+    const ExporterKey key{r.exporter, r.exporterPort, r.observationDomain};
+    for (size_t i = 0; i < m_exporterCache.size(); ++i)
+        if (m_exporterCache[i].first == key) {
+            m_lastExporter = i;
+            return m_exporterCache[i].second;
+        }
     Statement ins(m_db, "INSERT OR IGNORE INTO exporters(address, port, domain) VALUES(?,?,?)");
     sqlite3_bind_blob(ins.get(), 1, r.exporter.bytes().data(), 16, SQLITE_STATIC);
     sqlite3_bind_int(ins.get(), 2, r.exporterPort);
@@ -238,7 +287,8 @@ int64_t FlowStore::exporterId(const FlowRecord& r)
     sqlite3_bind_int(sel.get(), 2, r.exporterPort);
     sqlite3_bind_int64(sel.get(), 3, r.observationDomain);
     const int64_t id = sel.step() ? sel.integer(0) : 0;
-    m_exporterCache.emplace_back(std::move(key), id);
+    m_exporterCache.emplace_back(key, id);
+    m_lastExporter = m_exporterCache.size() - 1;
     return id;
 }
 
@@ -294,6 +344,14 @@ bool FlowStore::insertFlows(const std::vector<FlowRecord>& flows)
     return true;
 }
 
+bool FlowStore::markImportTimesSynthetic()
+{
+    if (!m_inImport)
+        return false;
+    const std::string sql = "UPDATE imports SET times_synthetic=1 WHERE id=" + std::to_string(m_importId);
+    return exec(sql.c_str());
+}
+
 bool FlowStore::commitImport(int64_t importId, uint64_t read, uint64_t kept, uint64_t rejected,
                              const std::vector<ImportIssue>& issues)
 {
@@ -327,14 +385,15 @@ void FlowStore::rollbackImport()
     exec("ROLLBACK");
     m_inImport = false;
     m_exporterCache.clear();
+    m_lastExporter = SIZE_MAX;
 }
 
 std::vector<FlowStore::ImportRecord> FlowStore::imports() const
 {
     std::vector<ImportRecord> out;
     Statement sel(m_db,
-        "SELECT id, path, size, sha256, format, imported_at, records_read, records_kept, records_rejected, issues"
-        " FROM imports ORDER BY id");
+        "SELECT id, path, size, sha256, format, imported_at, records_read, records_kept, records_rejected, issues,"
+        " times_synthetic FROM imports ORDER BY id");
     while (sel.step()) {
         ImportRecord r;
         r.id = sel.integer(0);
@@ -347,6 +406,7 @@ std::vector<FlowStore::ImportRecord> FlowStore::imports() const
         r.recordsKept = uint64_t(sel.integer(7));
         r.recordsRejected = uint64_t(sel.integer(8));
         r.issues = issuesFromJson(sel.text(9));
+        r.timesSynthetic = sel.integer(10) != 0;
         out.push_back(std::move(r));
     }
     return out;

@@ -31,6 +31,7 @@ public:
         uint64_t recordsKept = 0;
         uint64_t recordsRejected = 0;
         std::vector<ImportIssue> issues;
+        bool timesSynthetic = false; // the reader made up flow times (input had none)
     };
 
     struct Summary {
@@ -42,7 +43,7 @@ public:
         uint64_t exporters = 0;
     };
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static constexpr const char* kFileExtension = ".flowsift";
 
     // Opens or creates a case file. Returns nullptr with error set on failure.
@@ -61,6 +62,7 @@ public:
     std::optional<ImportRecord> findImportBySha256(const std::string& sha256) const;
     int64_t beginImport(const ImportRecord& meta); // 0 on failure
     bool insertFlows(const std::vector<FlowRecord>& flows);
+    bool markImportTimesSynthetic(); // the running import's flow times were made up by its reader
     bool commitImport(int64_t importId, uint64_t read, uint64_t kept, uint64_t rejected,
                       const std::vector<ImportIssue>& issues);
     void rollbackImport();
@@ -79,6 +81,7 @@ private:
     explicit FlowStore(sqlite3* db, std::string path);
     bool exec(const char* sql);
     bool createSchema();
+    bool migrate(int fromVersion);
     bool createIndexes();
     int64_t exporterId(const FlowRecord& r);
 
@@ -88,5 +91,12 @@ private:
     sqlite3_stmt* m_insertFlow = nullptr;
     bool m_inImport = false;
     int64_t m_importId = 0;
-    std::vector<std::pair<std::string, int64_t>> m_exporterCache;
+    struct ExporterKey {
+        IpAddress address;
+        uint16_t port = 0;
+        uint32_t domain = 0;
+        bool operator==(const ExporterKey&) const = default;
+    };
+    std::vector<std::pair<ExporterKey, int64_t>> m_exporterCache;
+    size_t m_lastExporter = SIZE_MAX;
 };

@@ -1,0 +1,91 @@
+#include "import/TextFormatDetector.h"
+
+#include "import/ArgusCsvSource.h"
+#include "import/FlowJsonSource.h"
+#include "import/NetflowCsvSource.h"
+#include "import/NfdumpCsvSource.h"
+#include "import/PyNetflowJsonSource.h"
+#include "import/ZeekConnSource.h"
+
+#include <zlib.h>
+
+#include <cstring>
+
+namespace {
+
+template <typename Source, typename... Args>
+TextFormatDetector::Outcome openAs(const std::string& path, std::unique_ptr<FlowSource>& out, std::string& error,
+                                   Args... args)
+{
+    auto s = std::make_unique<Source>(args...);
+    if (!s->open(path, error))
+        return TextFormatDetector::Outcome::Failed;
+    out = std::move(s);
+    return TextFormatDetector::Outcome::Opened;
+}
+
+} // namespace
+
+TextFormatDetector::Outcome TextFormatDetector::open(const std::string& path, std::unique_ptr<FlowSource>& source,
+                                                     std::string& error)
+{
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (!f) {
+        error = path + ": " + std::strerror(errno);
+        return Outcome::Failed;
+    }
+    std::string head(256 * 1024, '\0');
+    const int n = gzread(f, head.data(), unsigned(head.size()));
+    const bool compressed = !gzdirect(f);
+    gzclose(f);
+    if (n <= 0)
+        return Outcome::NotText;
+    head.resize(size_t(n));
+    if (compressed && head.size() >= 4) {
+        const uint32_t magic = uint32_t(uint8_t(head[0])) << 24 | uint32_t(uint8_t(head[1])) << 16
+            | uint32_t(uint8_t(head[2])) << 8 | uint8_t(head[3]);
+        if (magic == 0xa1b2c3d4 || magic == 0xd4c3b2a1 || magic == 0x0a0d0d0a || magic == 0xa1b23c4d
+            || magic == 0x4d3cb2a1) {
+            error = path + ": a gzip-compressed packet capture: gunzip it first";
+            return Outcome::Failed;
+        }
+    }
+    std::string_view text(head);
+    if (text.substr(0, 3) == "\xEF\xBB\xBF")
+        text.remove_prefix(3);
+    const size_t firstChar = text.find_first_not_of(" \t\r\n");
+    if (firstChar == std::string_view::npos)
+        return Outcome::NotText;
+    text.remove_prefix(firstChar);
+    std::string_view first = text.substr(0, text.find('\n'));
+    if (!first.empty() && first.back() == '\r')
+        first.remove_suffix(1);
+
+    if (ZeekConnSource::looksLikeTsv(first))
+        return openAs<ZeekConnSource>(path, source, error, false);
+    if (first.front() == '{') {
+        const auto j = nlohmann::json::parse(first.begin(), first.end(), nullptr, false);
+        if (!j.is_discarded()) {
+            if (PyNetflowJsonSource::looksLike(j))
+                return openAs<PyNetflowJsonSource>(path, source, error);
+            if (ZeekConnSource::looksLikeJson(j))
+                return openAs<ZeekConnSource>(path, source, error, true);
+            if (FlowJsonSource::looksLike(j))
+                return openAs<FlowJsonSource>(path, source, error);
+            error = path + ": JSON objects of an unknown kind (not python-netflow, Zeek conn or NetFlow/IPFIX-named "
+                           "flows)";
+            return Outcome::Failed;
+        }
+        // An object spread over several lines: the streaming reader copes.
+        return openAs<FlowJsonSource>(path, source, error);
+    }
+    if (first.front() == '[')
+        return openAs<FlowJsonSource>(path, source, error);
+    if (NfdumpCsvSource::looksLike(first))
+        return openAs<NfdumpCsvSource>(path, source, error);
+    if (ArgusCsvSource::looksLike(first))
+        return openAs<ArgusCsvSource>(path, source, error);
+    if (NetflowCsvSource::looksLike(first))
+        return openAs<NetflowCsvSource>(path, source, error);
+    return Outcome::NotText;
+}
