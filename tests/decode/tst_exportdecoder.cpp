@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <tuple>
@@ -77,6 +78,56 @@ int64_t parseEpochMs(const std::string& s)
 }
 
 uint64_t parseU(const std::string& s) { return s.empty() ? 0 : std::stoull(s); }
+
+// Flow count and byte totals of an `nfdump -r F -o csv` reference (ibyt, obyt columns).
+struct NfdumpTotals {
+    uint64_t flows = 0, bytes = 0, outBytes = 0;
+};
+
+bool readNfdumpTotals(const QString& path, NfdumpTotals& totals, QString& error)
+{
+    gzFile gz = gzopen(path.toLocal8Bit().constData(), "rb");
+    if (!gz) {
+        error = QStringLiteral("cannot open ") + path;
+        return false;
+    }
+    char line[4096];
+    int ibyt = -1, obyt = -1;
+    while (gzgets(gz, line, sizeof line)) {
+        std::vector<std::string> cols;
+        std::string cur;
+        for (const char* p = line; *p && *p != '\n' && *p != '\r'; ++p) {
+            if (*p == ',') {
+                cols.push_back(cur);
+                cur.clear();
+            } else {
+                cur += *p;
+            }
+        }
+        cols.push_back(cur);
+        if (ibyt < 0) { // header row
+            for (size_t i = 0; i < cols.size(); ++i) {
+                if (cols[i] == "ibyt")
+                    ibyt = int(i);
+                if (cols[i] == "obyt")
+                    obyt = int(i);
+            }
+            if (ibyt < 0 || obyt < 0) {
+                gzclose(gz);
+                error = path + QStringLiteral(": no ibyt/obyt header");
+                return false;
+            }
+            continue;
+        }
+        if (int(cols.size()) <= std::max(ibyt, obyt) || cols[0].empty() || !std::isdigit(uint8_t(cols[0][0])))
+            continue; // summary lines
+        ++totals.flows;
+        totals.bytes += std::stoull(cols[size_t(ibyt)]);
+        totals.outBytes += std::stoull(cols[size_t(obyt)]);
+    }
+    gzclose(gz);
+    return true;
+}
 
 bool readReference(const QString& path, std::vector<Row>& rows, QString& error)
 {
@@ -358,6 +409,16 @@ void TestExportDecoder::corpus()
     QCOMPARE(gotBytes, refBytes);
     QCOMPARE(gotRev, refRev);
     QCOMPARE(source->rejectedCount(), uint64_t(0));
+
+    // nfdump (nfcapd collecting the same datagrams): same flow count and byte totals.
+    NfdumpTotals nf;
+    QString nfError;
+    QVERIFY2(readNfdumpTotals(QString(reference).replace(QStringLiteral(".tsv.gz"), QStringLiteral(".nfdump.csv.gz")), nf,
+                              nfError),
+             qPrintable(nfError));
+    QCOMPARE(uint64_t(flows.size()), nf.flows);
+    QCOMPARE(gotBytes, nf.bytes);
+    QCOMPARE(gotRev, nf.outBytes);
 }
 
 void TestExportDecoder::v5Record()
