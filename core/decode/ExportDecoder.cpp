@@ -608,12 +608,14 @@ size_t ExportDecoder::decodeIpfixMessage(const ExporterKey& base, int64_t captur
                                               + std::to_string(len) + " bytes available (truncated datagram)"});
         msgLen = len;
     }
+    const bool truncated = rd16(d + 2) > len;
     const uint32_t sequence = rd32(d + 8);
 
     Context ctx;
     ctx.state = &st;
     ctx.key = &st.stats.key;
     ctx.version = 10;
+    ctx.truncated = truncated;
     ctx.exportSecs = rd32(d + 4);
     ctx.exportMs = int64_t(ctx.exportSecs) * 1000;
     bool anyBuffered = false;
@@ -651,6 +653,13 @@ uint64_t ExportDecoder::decodeSets(Context& ctx, int64_t captureUs, const uint8_
             issues.push_back({baseOffset + pos + 2,
                               setLen < 4 ? what + ", shorter than its 4-byte header"
                                          : what + " but only " + std::to_string(len - pos) + " bytes remain"});
+            // A capture cut short (snaplen) still holds whole records of the last set: keep them.
+            if (ctx.truncated && setLen >= 4 && setId >= 256 && len - pos > 4) {
+                auto it = ctx.state->templates.find(setId);
+                if (it != ctx.state->templates.end())
+                    records += decodeDataSet(ctx, it->second, d + pos + 4, len - pos - 4, baseOffset + pos + 4, out,
+                                             issues);
+            }
             return records;
         }
         const uint8_t* body = d + pos + 4;

@@ -82,6 +82,7 @@ private:
         uint32_t exportSecs = 0;
         uint32_t sysUptimeMs = 0; // v9 only
         int64_t exportMs = 0;
+        bool truncated = false; // the message announces more bytes than arrived (IPFIX length)
     };
 
     // NetFlow v1, v5, v7: fixed header and records.

@@ -41,8 +41,12 @@ void ExportCaptureSource::finishInput()
     const DecoderTotals& dt = m_decoder.totals();
     if (cs.truncatedPackets)
         addIssue(-1, std::to_string(cs.truncatedPackets) + " packets were truncated by the capture (caplen < len)");
-    if (cs.fragmentsSkipped)
-        addIssue(-1, std::to_string(cs.fragmentsSkipped) + " IP fragments skipped (no reassembly)");
+    if (cs.fragmentsIncomplete)
+        addIssue(-1, std::to_string(cs.fragmentsIncomplete) + " fragmented datagrams were incomplete (a fragment "
+                         "is missing from the capture) and could not be decoded");
+    if (cs.fragmentsInvalid)
+        addIssue(-1, std::to_string(cs.fragmentsInvalid) + " IP fragments were truncated or contradict their "
+                         "datagram");
     if (dt.datagrams == 0)
         addIssue(-1, "no UDP datagrams in " + std::to_string(cs.packets) + " packets");
     else if (dt.datagrams == dt.notExport)

@@ -47,6 +47,8 @@ bool CaptureReader::open(const std::string& path, std::string& error)
     close();
     m_path = path;
     m_stats = {};
+    m_reassembler = IpFragmentReassembler{};
+    m_fragmentsCut = 0;
     m_bytesRead = 0;
 
     struct stat st {};
@@ -102,6 +104,8 @@ CaptureReader::Result CaptureReader::next(UdpDatagram& out)
         const int rc = pcap_next_ex(m_pcap, &hdr, &data);
         if (rc == PCAP_ERROR_BREAK) { // end of file
             m_bytesRead = m_bytesTotal;
+            m_reassembler.finish();
+            syncReassemblyStats();
             return Result::End;
         }
         if (rc != 1) {
@@ -130,10 +134,11 @@ CaptureReader::Result CaptureReader::next(UdpDatagram& out)
         out.packetNumber = m_stats.packets;
         out.packetFileOffset = recordOffset;
         out.timestampUs = int64_t(hdr->ts.tv_sec) * 1000000 + int64_t(hdr->ts.tv_usec);
+        m_packetTimeUs = out.timestampUs;
         if (!decodePacket(data, hdr->caplen, out))
             continue;
         out.truncated = out.truncated || truncated;
-        if (recordOffset >= 0)
+        if (recordOffset >= 0 && !out.reassembled)
             out.payloadFileOffset = recordOffset + m_recordHeaderSize + (out.payload - data);
         ++m_stats.udpDatagrams;
         return Result::Datagram;
@@ -230,17 +235,20 @@ bool CaptureReader::decodeIpv4(const uint8_t* data, size_t caplen, size_t off, U
     }
     const uint16_t frag = rd16(data + off + 6);
     const bool moreFragments = frag & 0x2000;
-    if ((frag & 0x1fff) != 0) { // no reassembly: later fragments lack the UDP header
-        ++m_stats.fragmentsSkipped;
-        return false;
-    }
-    if (moreFragments)
-        ++m_stats.firstFragments;
     out.srcAddr = IpAddress::fromV4Bytes(data + off + 12);
     out.dstAddr = IpAddress::fromV4Bytes(data + off + 16);
     // The IP total length bounds the datagram (Ethernet may add trailer padding).
     const size_t end = std::min(caplen, off + totalLen);
-    return decodeUdp(data, end, off + ihl, moreFragments, out);
+    if (moreFragments || (frag & 0x1fff)) {
+        if (end < off + totalLen) { // a fragment cut by the snaplen cannot be reassembled
+            ++m_fragmentsCut;
+            syncReassemblyStats();
+            return false;
+        }
+        IpFragmentReassembler::Key key{out.srcAddr, out.dstAddr, rd16(data + off + 4), kProtoUdp};
+        return addFragment(key, size_t(frag & 0x1fff) * 8, moreFragments, data + off + ihl, end - (off + ihl), out);
+    }
+    return decodeUdp(data, end, off + ihl, out);
 }
 
 bool CaptureReader::decodeIpv6(const uint8_t* data, size_t caplen, size_t off, UdpDatagram& out)
@@ -256,11 +264,10 @@ bool CaptureReader::decodeIpv6(const uint8_t* data, size_t caplen, size_t off, U
     const size_t end = payloadLen ? std::min(caplen, off + 40 + payloadLen) : caplen;
     uint8_t next = data[off + 6];
     size_t pos = off + 40;
-    bool firstFragment = false;
     // Walk the extension headers we know how to size (RFC 8200 §4).
     for (int guard = 0; guard < 16; ++guard) {
         if (next == kProtoUdp)
-            return decodeUdp(data, end, pos, firstFragment, out);
+            return decodeUdp(data, end, pos, out);
         if (end < pos + 8) {
             ++m_stats.malformed;
             return false;
@@ -277,19 +284,20 @@ bool CaptureReader::decodeIpv6(const uint8_t* data, size_t caplen, size_t off, U
             next = data[pos];
             pos += (size_t(data[pos + 1]) + 2) * 4;
             break;
-        case 44: { // fragment
+        case 44: { // fragment (RFC 8200 §4.5): the rest is the fragmentable part
             const uint16_t fo = rd16(data + pos + 2);
-            if ((fo & 0xfff8) != 0) {
-                ++m_stats.fragmentsSkipped;
+            const uint32_t id = (uint32_t(rd16(data + pos + 4)) << 16) | rd16(data + pos + 6);
+            if (data[pos] != kProtoUdp) {
+                ++m_stats.nonUdp; // UDP behind further extension headers: not expected from exporters
                 return false;
             }
-            if (fo & 1) {
-                firstFragment = true;
-                ++m_stats.firstFragments;
+            if (end < off + 40 + payloadLen) {
+                ++m_fragmentsCut;
+                syncReassemblyStats();
+                return false;
             }
-            next = data[pos];
-            pos += 8;
-            break;
+            IpFragmentReassembler::Key key{out.srcAddr, out.dstAddr, id, kProtoUdp};
+            return addFragment(key, fo & 0xfff8, fo & 1, data + pos + 8, end - (pos + 8), out);
         }
         default:
             ++m_stats.nonUdp;
@@ -300,7 +308,27 @@ bool CaptureReader::decodeIpv6(const uint8_t* data, size_t caplen, size_t off, U
     return false;
 }
 
-bool CaptureReader::decodeUdp(const uint8_t* data, size_t end, size_t off, bool firstFragment, UdpDatagram& out)
+bool CaptureReader::addFragment(const IpFragmentReassembler::Key& key, size_t offsetBytes, bool more,
+                                const uint8_t* data, size_t length, UdpDatagram& out)
+{
+    const std::vector<uint8_t>* whole = m_reassembler.add(key, m_packetTimeUs, offsetBytes, more, data, length);
+    syncReassemblyStats();
+    if (!whole)
+        return false;
+    out.reassembled = true;
+    return decodeUdp(whole->data(), whole->size(), 0, out);
+}
+
+void CaptureReader::syncReassemblyStats()
+{
+    const ReassemblyStats& r = m_reassembler.stats();
+    m_stats.fragments = r.fragments;
+    m_stats.reassembled = r.reassembled;
+    m_stats.fragmentsIncomplete = r.expired;
+    m_stats.fragmentsInvalid = r.invalid + m_fragmentsCut;
+}
+
+bool CaptureReader::decodeUdp(const uint8_t* data, size_t end, size_t off, UdpDatagram& out)
 {
     if (end < off + 8) {
         ++m_stats.malformed;
@@ -320,7 +348,6 @@ bool CaptureReader::decodeUdp(const uint8_t* data, size_t end, size_t off, bool 
         ++m_stats.malformed;
         return false;
     }
-    out.truncated = out.truncated || firstFragment;
     out.payload = data + off + 8;
     out.length = payloadLen;
     return true;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "io/IpFragmentReassembler.h"
 #include "model/IpAddress.h"
 
 #include <cstdint>
@@ -18,7 +19,8 @@ struct UdpDatagram {
     int64_t timestampUs = 0; // capture time, UTC epoch microseconds
     const uint8_t* payload = nullptr;
     size_t length = 0;        // payload bytes available (may be less than announced)
-    bool truncated = false;   // caplen < len, or a first fragment without the rest
+    bool truncated = false;   // caplen < len, or the UDP length announces more than is there
+    bool reassembled = false; // rebuilt from IP fragments: payload is not contiguous in the file
     uint64_t packetNumber = 0; // 1-based, as Wireshark numbers frames
     int64_t packetFileOffset = -1; // byte offset of the packet record in the file; -1 for pcapng
     int64_t payloadFileOffset = -1; // byte offset of payload[0] in the file; -1 for pcapng
@@ -28,8 +30,10 @@ struct CaptureStats {
     uint64_t packets = 0;
     uint64_t udpDatagrams = 0;
     uint64_t truncatedPackets = 0;  // caplen < len
-    uint64_t fragmentsSkipped = 0;  // non-first IP fragments (no reassembly)
-    uint64_t firstFragments = 0;    // passed on, marked truncated
+    uint64_t fragments = 0;         // IPv4/IPv6 fragments of UDP datagrams
+    uint64_t reassembled = 0;       // datagrams rebuilt from them
+    uint64_t fragmentsIncomplete = 0; // datagrams given up for a missing fragment
+    uint64_t fragmentsInvalid = 0;  // fragments contradicting their datagram
     uint64_t nonIp = 0;
     uint64_t nonUdp = 0;
     uint64_t malformed = 0;         // headers that do not fit or contradict themselves
@@ -66,7 +70,11 @@ private:
     bool decodeIp(const uint8_t* data, size_t caplen, size_t offset, UdpDatagram& out);
     bool decodeIpv4(const uint8_t* data, size_t caplen, size_t offset, UdpDatagram& out);
     bool decodeIpv6(const uint8_t* data, size_t caplen, size_t offset, UdpDatagram& out);
-    bool decodeUdp(const uint8_t* data, size_t end, size_t offset, bool firstFragment, UdpDatagram& out);
+    bool decodeUdp(const uint8_t* data, size_t end, size_t offset, UdpDatagram& out);
+    // Adds a fragment; true (out filled from the rebuilt datagram) when it completed one.
+    bool addFragment(const IpFragmentReassembler::Key& key, size_t offsetBytes, bool more, const uint8_t* data,
+                     size_t length, UdpDatagram& out);
+    void syncReassemblyStats();
 
     pcap* m_pcap = nullptr;
     std::string m_path;
@@ -77,4 +85,7 @@ private:
     int64_t m_bytesTotal = 0;
     int64_t m_recordHeaderSize = 16; // classic pcap; 24 for the "modified" variant
     CaptureStats m_stats;
+    IpFragmentReassembler m_reassembler;
+    int64_t m_packetTimeUs = 0;
+    uint64_t m_fragmentsCut = 0; // fragments shortened by the snaplen
 };

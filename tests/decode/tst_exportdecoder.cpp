@@ -1,3 +1,4 @@
+#include "DatagramBuilder.h"
 #include "decode/ExportDecoder.h"
 #include "import/ExportCaptureSource.h"
 #include "import/FlowSource.h"
@@ -216,19 +217,7 @@ std::vector<FlowRecord> readAll(FlowSource& source)
     return all;
 }
 
-// --- small datagram builder -------------------------------------------------
-struct Bytes {
-    std::vector<uint8_t> b;
-    Bytes& u8(uint8_t v) { b.push_back(v); return *this; }
-    Bytes& u16(uint16_t v) { u8(uint8_t(v >> 8)); return u8(uint8_t(v)); }
-    Bytes& u32(uint32_t v) { u16(uint16_t(v >> 16)); return u16(uint16_t(v)); }
-    Bytes& u64(uint64_t v) { u32(uint32_t(v >> 32)); return u32(uint32_t(v)); }
-    Bytes& ip(uint8_t a, uint8_t b2, uint8_t c, uint8_t d) { return u8(a).u8(b2).u8(c).u8(d); }
-    Bytes& raw(const std::vector<uint8_t>& v) { b.insert(b.end(), v.begin(), v.end()); return *this; }
-    Bytes& zeros(size_t n) { b.insert(b.end(), n, 0); return *this; }
-    void put16(size_t at, uint16_t v) { b[at] = uint8_t(v >> 8); b[at + 1] = uint8_t(v); }
-};
-
+// --- small datagram builder: DatagramBuilder.h --------------------------------
 Bytes ipfixHeader(uint32_t exportSecs, uint32_t seq, uint32_t domain)
 {
     Bytes m;
