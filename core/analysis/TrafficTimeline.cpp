@@ -56,7 +56,7 @@ TrafficTimeline TrafficTimeline::fromStore(const FlowStore& store, int targetBuc
     const FlowStore::Summary s = store.summary();
     TrafficTimeline timeline(s.startMs, s.endMs, chooseBucketMs(s.endMs - s.startMs, targetBuckets));
     store.forEachFlow([&](const FlowRecord& f) {
-        timeline.add(f);
+        timeline.add(f.scaledBySampling());
         return true;
     });
     return timeline;

@@ -34,8 +34,8 @@ DetectionContext DetectorEngine::buildContext(const FlowStore& store, const Dete
     ctx.endMs = summary.endMs;
     ctx.flows.reserve(summary.flows);
     ConversationBuilder builder;
-    store.forEachFlow([&](const FlowRecord& f) {
-        ctx.flows.push_back(f);
+    store.forEachFlow([&](const FlowRecord& raw) {
+        const FlowRecord& f = ctx.flows.emplace_back(raw.scaledBySampling());
         builder.add(f);
         return !cancel.load(std::memory_order_relaxed);
     });

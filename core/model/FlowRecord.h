@@ -29,6 +29,20 @@ struct FlowRecord {
     uint16_t exporterPort = 0;
     uint32_t observationDomain = 0; // v9 source id / IPFIX observation domain
     std::string extra; // JSON object with rarer decoded fields; empty when none
+
+    // Counters as the network carried them: raw counts times the sampling rate
+    // (1 in N packets sampled). Analyses use these; storage keeps the raw ones.
+    FlowRecord scaledBySampling() const
+    {
+        FlowRecord r = *this;
+        if (samplingRate > 1) {
+            r.bytes *= samplingRate;
+            r.packets *= samplingRate;
+            r.revBytes *= samplingRate;
+            r.revPackets *= samplingRate;
+        }
+        return r;
+    }
 };
 
 namespace IpProtocol {

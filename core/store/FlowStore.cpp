@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS flows(
   src_port INTEGER NOT NULL, dst_port INTEGER NOT NULL, proto INTEGER NOT NULL,
   tcp_flags INTEGER NOT NULL, tos INTEGER NOT NULL, bytes INTEGER NOT NULL, packets INTEGER NOT NULL,
   rev_bytes INTEGER NOT NULL, rev_packets INTEGER NOT NULL, sampling INTEGER NOT NULL,
-  in_if INTEGER NOT NULL, out_if INTEGER NOT NULL, extra TEXT);
+  in_if INTEGER NOT NULL, out_if INTEGER NOT NULL, extra TEXT,
+  bytes_scaled INTEGER GENERATED ALWAYS AS (bytes * max(sampling, 1)) VIRTUAL,
+  packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL);
 CREATE TABLE IF NOT EXISTS findings(
   id TEXT PRIMARY KEY, rank INTEGER NOT NULL, type TEXT NOT NULL, subtype TEXT NOT NULL,
   severity TEXT NOT NULL, score REAL NOT NULL, src TEXT, dst TEXT NOT NULL, dst_ports TEXT NOT NULL,
@@ -45,6 +47,9 @@ CREATE TABLE IF NOT EXISTS verdicts(
 const char* const kMigrations[] = {
     // 1 → 2: readers that invent times (CSV datasets without timestamps) say so.
     "ALTER TABLE imports ADD COLUMN times_synthetic INTEGER NOT NULL DEFAULT 0;",
+    // 2 → 3: sampling-scaled counters next to the raw ones (computed, not stored).
+    "ALTER TABLE flows ADD COLUMN bytes_scaled INTEGER GENERATED ALWAYS AS (bytes * max(sampling, 1)) VIRTUAL;"
+    "ALTER TABLE flows ADD COLUMN packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL;",
 };
 static_assert(std::size(kMigrations) == FlowStore::kSchemaVersion - 1, "one migration per schema version");
 

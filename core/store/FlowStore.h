@@ -43,7 +43,7 @@ public:
         uint64_t exporters = 0;
     };
 
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr const char* kFileExtension = ".flowsift";
 
     // Opens or creates a case file. Returns nullptr with error set on failure.

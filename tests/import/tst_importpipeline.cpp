@@ -241,7 +241,7 @@ INSERT INTO imports(path, size, sha256, format, imported_at, records_read, recor
   VALUES('old.pcap', 10, 'abc', 'pcap-netflow', 1, 1, 1);
 INSERT INTO flows(import_id, version, start_ms, end_ms, src, dst, src_port, dst_port, proto, tcp_flags, tos, bytes,
   packets, rev_bytes, rev_packets, sampling, in_if, out_if)
-  VALUES(1, 9, 1000, 2000, zeroblob(16), zeroblob(16), 1, 2, 6, 0, 0, 100, 1, 0, 0, 1, 0, 0);
+  VALUES(1, 9, 1000, 2000, zeroblob(16), zeroblob(16), 1, 2, 6, 0, 0, 100, 1, 0, 0, 10, 0, 0);
 )SQL";
         QCOMPARE(sqlite3_exec(h, v1, nullptr, nullptr, nullptr), SQLITE_OK);
         sqlite3_close(h);
@@ -258,6 +258,8 @@ INSERT INTO flows(import_id, version, start_ms, end_ms, src, dst, src_port, dst_
         }
         QCOMPARE(sqlValue(file, "SELECT value FROM meta WHERE key='schema_version'"),
                  std::to_string(FlowStore::kSchemaVersion));
+        // Schema 3's scaled counters exist on the upgraded case (sampling 1 in 10).
+        QCOMPARE(sqlValue(file, "SELECT bytes_scaled FROM flows"), std::string("1000"));
         // A newer case is refused rather than misread.
         sqlValue(file, "UPDATE meta SET value='99' WHERE key='schema_version' RETURNING value");
         QVERIFY(!FlowStore::open(file, error));

@@ -1,3 +1,4 @@
+#include "detect/DetectorEngine.h"
 #include "store/FlowStore.h"
 
 #include <QTemporaryDir>
@@ -34,6 +35,30 @@ class TestFlowStore final : public QObject {
     std::string path(const char* name) { return m_dir.filePath(QString::fromLatin1(name)).toStdString(); }
 
 private slots:
+    void samplingScaledCountersBesideTheRawOnes()
+    {
+        std::string error;
+        auto store = FlowStore::open(path("sampled.flowsift"), error);
+        QVERIFY2(store, error.c_str());
+        const int64_t id = store->beginImport({0, "s.pcap", 1, "s1", "pcap-netflow", 0, 0, 0, 0, {}});
+        FlowRecord f = makeFlow(1); // 1001 bytes, 3 packets, 1 reverse byte
+        f.samplingRate = 100;
+        QVERIFY(store->insertFlows({f, makeFlow(2)}));
+        QVERIFY(store->commitImport(id, 2, 2, 0, {}));
+        std::vector<FlowRecord> raw;
+        store->forEachFlow([&](const FlowRecord& r) { raw.push_back(r); return true; });
+        QCOMPARE(raw[0].bytes, uint64_t(1001)); // stored as exported
+        QCOMPARE(raw[0].samplingRate, 100u);
+        // The analysis sees what the network carried.
+        std::atomic_bool cancel{false};
+        const DetectionContext ctx = DetectorEngine::buildContext(*store, DetectionSettings{}, cancel);
+        QCOMPARE(ctx.flows.size(), size_t(2));
+        QCOMPARE(ctx.flows[0].bytes, uint64_t(100100));
+        QCOMPARE(ctx.flows[0].packets, uint64_t(300));
+        QCOMPARE(ctx.flows[0].revBytes, uint64_t(100));
+        QCOMPARE(ctx.flows[1].bytes, uint64_t(1002)); // unsampled: unchanged
+    }
+
     void flowsRoundTripThroughACommittedImport()
     {
         std::string error;
