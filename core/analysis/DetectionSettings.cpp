@@ -57,5 +57,8 @@ bool DetectionSettings::isInternal(const IpAddress& a) const
     for (const IpPrefix& p : internalNetworks.empty() ? defaults : internalNetworks)
         if (p.contains(a))
             return true;
+    for (const IpPrefix& p : inferredNetworks)
+        if (p.contains(a))
+            return true;
     return false;
 }

@@ -18,6 +18,10 @@ struct IpPrefix {
 // What the detectors need to know about the network under investigation.
 struct DetectionSettings {
     std::vector<IpPrefix> internalNetworks; // empty -> defaults
+    // Global IPv6 prefixes have no private range: learn the site's /48s from
+    // the traffic (see InternalNetworkInference) unless the user said which.
+    bool inferInternalIpv6 = true;
+    std::vector<IpPrefix> inferredNetworks; // filled by the engine, reported
     static std::vector<IpPrefix> defaultInternalNetworks(); // RFC 1918 + fc00::/7
     bool isInternal(const IpAddress& a) const;
 };

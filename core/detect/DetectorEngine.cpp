@@ -3,6 +3,7 @@
 #include "detect/BeaconDetector.h"
 #include "detect/ConversationBuilder.h"
 #include "detect/ExfiltrationDetector.h"
+#include "detect/InternalNetworkInference.h"
 #include "detect/PortScanDetector.h"
 #include "detect/VolumetricDetector.h"
 #include "store/FlowStore.h"
@@ -40,6 +41,8 @@ DetectionContext DetectorEngine::buildContext(const FlowStore& store, const Dete
         return !cancel.load(std::memory_order_relaxed);
     });
     ctx.conversations = builder.take();
+    if (ctx.settings.inferInternalIpv6 && ctx.settings.internalNetworks.empty())
+        ctx.settings.inferredNetworks = InternalNetworkInference::infer(ctx.conversations, ctx.settings);
     std::sort(ctx.conversations.begin(), ctx.conversations.end(),
               [](const Conversation& a, const Conversation& b) { return a.startMs < b.startMs; });
     return ctx;

@@ -103,13 +103,18 @@ private slots:
     void labelledAttacksAreFoundAndRanked_data()
     {
         QTest::addColumn<QString>("exportName");
-        QTest::newRow("softflowd-v9") << QStringLiteral("enterprise4h__softflowd-v9.pcap");
-        QTest::newRow("softflowd-ipfix") << QStringLiteral("enterprise4h__softflowd-ipfix.pcap");
+        QTest::addColumn<int>("flows");
+        QTest::newRow("softflowd-v9") << QStringLiteral("enterprise4h__softflowd-v9.pcap") << 33401;
+        QTest::newRow("softflowd-ipfix") << QStringLiteral("enterprise4h__softflowd-ipfix.pcap") << 33401;
+        // Dual stack: the IPv6 beacon's site prefix is global (2001:db8:10::/48) and must be learnt.
+        QTest::newRow("dualstack-v9") << QStringLiteral("dualstack2h__softflowd-v9-ipv6.pcap") << 14517;
+        QTest::newRow("dualstack-ipfix") << QStringLiteral("dualstack2h__softflowd-ipfix-ipv6.pcap") << 14517;
     }
 
     void labelledAttacksAreFoundAndRanked()
     {
         QFETCH(QString, exportName);
+        QFETCH(int, flows);
         QString printed;
         const json report = analyze(exportName, &printed);
         QVERIFY2(report.is_object(), "analyze failed or wrote no report");
@@ -117,7 +122,7 @@ private slots:
 
         // The report's contract.
         const json& meta = report["metadata"];
-        QCOMPARE(meta["flows"].get<int>(), 33401);
+        QCOMPARE(meta["flows"].get<int>(), flows);
         QCOMPARE(meta["start"].get<std::string>().substr(0, 13), std::string("2026-03-02T08"));
         QVERIFY(meta["inputs"].size() == 1);
         const json& findings = report["findings"];
@@ -128,7 +133,7 @@ private slots:
             for (const char* key : {"id", "type", "severity", "score", "src", "dst", "dst_ports", "start", "end", "summary", "evidence", "attack"})
                 QVERIFY2(f.contains(key), key);
 
-        const json l = labels(QStringLiteral("enterprise4h"));
+        const json l = labels(exportName.section(QStringLiteral("__"), 0, 0));
         int malicious = 0;
         const size_t topN = 12;
         for (const auto& label : l["labels"]) {
@@ -153,7 +158,7 @@ private slots:
                                                 .arg(QString::fromStdString(label["id"])).arg(topN)));
             }
         }
-        QCOMPARE(malicious, 6);
+        QCOMPARE(malicious, exportName.startsWith(QStringLiteral("enterprise4h")) ? 6 : 5);
     }
 
     void negativeControlHasNothingHigh_data()
