@@ -10,6 +10,8 @@
 #include "store/FlowStore.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include <atomic>
@@ -65,7 +67,17 @@ int usageError(const std::string& message)
 
 bool parseArgs(int argc, char** argv, Options& o, std::string& error)
 {
-    std::vector<std::string> args(argv + 1, argv + argc);
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const size_t eq = a.find('=');
+        if (a.rfind("--", 0) == 0 && eq != std::string::npos) { // --output=FILE
+            args.push_back(a.substr(0, eq));
+            args.push_back(a.substr(eq + 1));
+        } else {
+            args.push_back(a);
+        }
+    }
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&](std::string& out) {
@@ -84,12 +96,20 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
         } else if (a == "--output" || a == "-o") {
             if (!value(o.output))
                 return false;
+            if (o.output.empty()) {
+                error = "--output needs a file name (or - for standard output)";
+                return false;
+            }
         } else if (a == "--db") {
             if (!value(o.db))
                 return false;
         } else if (a == "--internal") {
             if (!value(o.internal))
                 return false;
+            if (o.internal.empty()) {
+                error = "--internal needs at least one network (CIDR[,CIDR...])";
+                return false;
+            }
         } else if (a == "--format") {
             if (!value(o.format))
                 return false;
@@ -124,6 +144,34 @@ bool parseInternal(const std::string& text, DetectionSettings& settings, std::st
     return true;
 }
 
+// Same file on disk (through links when both exist; by absolute path when one is yet to be made).
+bool sameFile(const std::string& a, const std::string& b)
+{
+    const QFileInfo fa(QString::fromStdString(a)), fb(QString::fromStdString(b));
+    if (fa.exists() && fb.exists())
+        return fa.canonicalFilePath() == fb.canonicalFilePath();
+    return QDir::cleanPath(fa.absoluteFilePath()) == QDir::cleanPath(fb.absoluteFilePath());
+}
+
+// The report must never replace what the user is analysing.
+bool checkOutputPath(const Options& o, std::string& error)
+{
+    if (o.output.empty() || o.output == "-")
+        return true;
+    for (const std::string& in : FlowImporter::expandInputs(o.inputs))
+        if (sameFile(o.output, in)) {
+            error = "--output " + o.output + " is one of the input files: refusing to overwrite it";
+            return false;
+        }
+    if (!o.db.empty() && sameFile(o.output, o.db)) {
+        error = "--output " + o.output + " is the case file (--db): refusing to overwrite it";
+        return false;
+    }
+    return true;
+}
+
+constexpr int kExitInterrupted = 130; // 128 + SIGINT, as shells report it
+
 // Imports every input; false if any could not be read at all.
 bool importAll(FlowStore& store, const Options& o)
 {
@@ -157,26 +205,50 @@ bool importAll(FlowStore& store, const Options& o)
     return allOk;
 }
 
-void printSummary(const FlowStore& store, const std::vector<Finding>& findings)
+nlohmann::json analysisDescription(const DetectionContext& context)
+{
+    nlohmann::json internal = nlohmann::json::array();
+    const auto& nets = context.settings.internalNetworks.empty() ? DetectionSettings::defaultInternalNetworks()
+                                                                 : context.settings.internalNetworks;
+    for (const IpPrefix& p : nets)
+        internal.push_back(p.toString());
+    nlohmann::json inferred = nlohmann::json::array();
+    for (const IpPrefix& p : context.settings.inferredNetworks)
+        inferred.push_back(p.toString());
+    return {{"internal_networks", internal},
+            {"internal_networks_inferred", inferred},
+            {"flows_analysed", context.flows.size()},
+            {"duplicate_records_ignored", context.duplicateRecords},
+            {"conversations", context.conversations.size()}};
+}
+
+void printSummary(std::ostream& out, const FlowStore& store, const DetectionContext& context,
+                  const std::vector<Finding>& findings, bool reportWritten)
 {
     const FlowStore::Summary s = store.summary();
     std::map<Severity, int> bySeverity;
     for (const Finding& f : findings)
         ++bySeverity[f.severity];
-    std::cout << "Flows: " << s.flows << " (" << TextFormat::humanBytes(double(s.bytes)) << ") from "
-              << TextFormat::isoTime(s.startMs) << " to " << TextFormat::isoTime(s.endMs) << "\n";
-    std::cout << "Findings: " << findings.size() << " (critical " << bySeverity[Severity::Critical] << ", high "
+    out << "Flows: " << s.flows << " (" << TextFormat::humanBytes(double(s.bytes)) << ") from "
+        << TextFormat::isoTime(s.startMs) << " to " << TextFormat::isoTime(s.endMs) << "\n";
+    if (context.duplicateRecords)
+        out << "  " << context.duplicateRecords
+            << " records repeat what another exporter (or import) already reported: analysed once\n";
+    for (const IpPrefix& p : context.settings.inferredNetworks)
+        out << "  internal network learnt from the traffic: " << p.toString() << " (set --internal to override)\n";
+    out << "Findings: " << findings.size() << " (critical " << bySeverity[Severity::Critical] << ", high "
               << bySeverity[Severity::High] << ", medium " << bySeverity[Severity::Medium] << ", low "
               << bySeverity[Severity::Low] << ", info " << bySeverity[Severity::Info] << ")\n";
     int shown = 0;
     for (const Finding& f : findings) {
         if (shown++ == 15) {
-            std::cout << "  ... " << findings.size() - 15 << " more in the report\n";
+            out << "  ... " << findings.size() - 15
+                << (reportWritten ? " more in the report\n" : " more (write them all with --output FILE)\n");
             break;
         }
         char line[64];
         std::snprintf(line, sizeof line, "  %-8s %5.1f  %-12s ", severityName(f.severity), f.score, f.type.c_str());
-        std::cout << line << f.summary << "\n";
+        out << line << f.summary << "\n";
     }
 }
 
@@ -188,6 +260,10 @@ int analyze(const Options& o)
     std::string error;
     if (!o.internal.empty() && !parseInternal(o.internal, settings, error))
         return usageError(error);
+    if (!checkOutputPath(o, error)) {
+        std::cerr << "flowsift-cli: " << error << "\n";
+        return 1;
+    }
 
     QTemporaryDir tempDir;
     const std::string casePath = o.db.empty() ? QString(tempDir.path() + QStringLiteral("/analysis.flowsift")).toStdString() : o.db;
@@ -197,29 +273,37 @@ int analyze(const Options& o)
         return 1;
     }
     if (!importAll(*store, o))
-        return 1;
+        return g_cancel ? kExitInterrupted : 1;
     if (store->summary().flows == 0) {
-        std::cerr << "flowsift-cli: no flows to analyse\n";
+        std::string names;
+        for (const std::string& in : o.inputs)
+            names += (names.empty() ? "" : ", ") + in;
+        std::cerr << "flowsift-cli: no flows to analyse in " << (names.empty() ? o.db : names) << "\n";
         return 1;
     }
     const DetectionContext context = DetectorEngine::buildContext(*store, settings, g_cancel);
     const std::vector<Finding> findings = DetectorEngine().run(context, g_cancel);
     if (g_cancel) {
         std::cerr << "flowsift-cli: interrupted\n";
-        return 130;
+        return kExitInterrupted;
     }
     if (!store->replaceFindings(findings))
         std::cerr << "flowsift-cli: warning: cannot save findings in the case: " << store->lastError() << "\n";
     if (!o.output.empty()) {
-        if (!JsonReport::writeFile(*store, findings, o.output, error)) {
+        JsonReport::Options ro;
+        ro.temporaryCase = o.db.empty();
+        ro.analysis = analysisDescription(context);
+        if (!JsonReport::writeFile(*store, findings, o.output, error, ro)) {
             std::cerr << "flowsift-cli: " << error << "\n";
             return 1;
         }
     }
     if (!o.quiet) {
-        printSummary(*store, findings);
-        if (!o.output.empty())
-            std::cout << "Report written to " << o.output << "\n";
+        // With the report on standard output, the summary goes to stderr.
+        std::ostream& out = o.output == "-" ? std::cerr : std::cout;
+        printSummary(out, *store, context, findings, !o.output.empty());
+        if (!o.output.empty() && o.output != "-")
+            out << "Report written to " << o.output << "\n";
     }
     return 0;
 }
@@ -236,6 +320,8 @@ int importCommand(const Options& o)
         return 1;
     }
     const bool ok = importAll(*store, o);
+    if (g_cancel)
+        return kExitInterrupted;
     if (!o.quiet)
         std::cout << casePath << ": " << store->summary().flows << " flows in the case\n";
     return ok ? 0 : 1;

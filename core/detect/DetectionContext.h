@@ -14,4 +14,5 @@ struct DetectionContext {
     std::vector<Conversation> conversations; // ordered by start time
     int64_t startMs = 0;
     int64_t endMs = 0;
+    uint64_t duplicateRecords = 0; // records another exporter (or import) already reported: left out
 };

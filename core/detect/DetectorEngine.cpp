@@ -3,6 +3,7 @@
 #include "detect/BeaconDetector.h"
 #include "detect/ConversationBuilder.h"
 #include "detect/ExfiltrationDetector.h"
+#include "detect/FlowDeduplicator.h"
 #include "detect/InternalNetworkInference.h"
 #include "detect/PortScanDetector.h"
 #include "detect/VolumetricDetector.h"
@@ -35,11 +36,15 @@ DetectionContext DetectorEngine::buildContext(const FlowStore& store, const Dete
     ctx.endMs = summary.endMs;
     ctx.flows.reserve(summary.flows);
     ConversationBuilder builder;
+    FlowDeduplicator dedup;
     store.forEachFlow([&](const FlowRecord& raw) {
+        if (dedup.isDuplicate(raw))
+            return !cancel.load(std::memory_order_relaxed);
         const FlowRecord& f = ctx.flows.emplace_back(raw.scaledBySampling());
         builder.add(f);
         return !cancel.load(std::memory_order_relaxed);
     });
+    ctx.duplicateRecords = dedup.duplicates();
     ctx.conversations = builder.take();
     if (ctx.settings.inferInternalIpv6 && ctx.settings.internalNetworks.empty())
         ctx.settings.inferredNetworks = InternalNetworkInference::infer(ctx.conversations, ctx.settings);

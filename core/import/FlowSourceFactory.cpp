@@ -3,6 +3,7 @@
 #include "import/TextFormatDetector.h"
 
 #include <algorithm>
+#include <zlib.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -63,7 +64,16 @@ std::unique_ptr<FlowSource> openFlowSource(const std::string& path, std::string&
 
     // Content decides, never the file name. Add new formats here, most
     // specific signature first.
-    if (isPcapMagic(head, n)) {
+    // A gzip file may hold a capture: look at its first decompressed bytes.
+    uint8_t inner[4] = {};
+    size_t innerN = 0;
+    if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b) {
+        if (gzFile g = gzopen(path.c_str(), "rb")) {
+            innerN = size_t(std::max(0, gzread(g, inner, sizeof inner)));
+            gzclose(g);
+        }
+    }
+    if (isPcapMagic(head, n) || isPcapMagic(inner, innerN)) {
         auto source = std::make_unique<ExportCaptureSource>();
         if (!source->open(path, error))
             return nullptr;
@@ -80,6 +90,11 @@ std::unique_ptr<FlowSource> openFlowSource(const std::string& path, std::string&
     }
     // Future: nfdump files (a5 0c).
 
+    if (innerN > 0) {
+        error = path + ": gzip-compressed, but its content is no format Flowsift reads (first bytes "
+            + hexBytes(inner, innerN) + ")";
+        return nullptr;
+    }
     error = path + ": unrecognised format (first bytes " + hexBytes(head, std::min<size_t>(n, 8)) + ")";
     return nullptr;
 }

@@ -36,20 +36,10 @@ TextFormatDetector::Outcome TextFormatDetector::open(const std::string& path, st
     }
     std::string head(256 * 1024, '\0');
     const int n = gzread(f, head.data(), unsigned(head.size()));
-    const bool compressed = !gzdirect(f);
     gzclose(f);
     if (n <= 0)
         return Outcome::NotText;
     head.resize(size_t(n));
-    if (compressed && head.size() >= 4) {
-        const uint32_t magic = uint32_t(uint8_t(head[0])) << 24 | uint32_t(uint8_t(head[1])) << 16
-            | uint32_t(uint8_t(head[2])) << 8 | uint8_t(head[3]);
-        if (magic == 0xa1b2c3d4 || magic == 0xd4c3b2a1 || magic == 0x0a0d0d0a || magic == 0xa1b23c4d
-            || magic == 0x4d3cb2a1) {
-            error = path + ": a gzip-compressed packet capture: gunzip it first";
-            return Outcome::Failed;
-        }
-    }
     std::string_view text(head);
     if (text.substr(0, 3) == "\xEF\xBB\xBF")
         text.remove_prefix(3);

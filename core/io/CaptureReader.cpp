@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
+#include <zlib.h>
 
 namespace {
 
@@ -30,6 +31,32 @@ constexpr uint16_t kEtherQinQ = 0x88A8;
 constexpr uint16_t kEtherQinQOld = 0x9100;
 
 constexpr uint8_t kProtoUdp = 17;
+
+// A stdio stream over a gzip file, so that libpcap reads .pcap.gz as it is.
+ssize_t gzCookieRead(void* cookie, char* buf, size_t size)
+{
+    const int n = gzread(static_cast<gzFile>(cookie), buf, unsigned(std::min<size_t>(size, 1u << 30)));
+    return n < 0 ? -1 : n;
+}
+
+int gzCookieClose(void* cookie) { return gzclose(static_cast<gzFile>(cookie)) == Z_OK ? 0 : EOF; }
+
+FILE* openGzipStream(const std::string& path, gzFile& handle)
+{
+    handle = gzopen(path.c_str(), "rb");
+    if (!handle)
+        return nullptr;
+    gzbuffer(handle, 256 * 1024);
+    cookie_io_functions_t io{};
+    io.read = gzCookieRead;
+    io.close = gzCookieClose;
+    FILE* f = fopencookie(handle, "r", io);
+    if (!f) {
+        gzclose(handle);
+        handle = nullptr;
+    }
+    return f;
+}
 
 } // namespace
 
@@ -60,10 +87,19 @@ bool CaptureReader::open(const std::string& path, std::string& error)
 
     // Peek at the magic: classic pcap record headers are 16 bytes (24 for the
     // Kuznetzov "modified" format), which lets us give exact byte offsets.
+    m_gzip = nullptr;
     if (FILE* f = std::fopen(path.c_str(), "rb")) {
         uint8_t magic[4] = {};
-        const size_t n = std::fread(magic, 1, 4, f);
+        size_t n = std::fread(magic, 1, 4, f);
         std::fclose(f);
+        const bool gzip = n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        if (gzip) { // the capture's own magic is inside
+            gzFile g = gzopen(path.c_str(), "rb");
+            n = g ? size_t(std::max(0, gzread(g, magic, 4))) : 0;
+            if (g)
+                gzclose(g);
+        }
+        m_compressed = gzip;
         if (n == 4) {
             m_pcapNg = magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d && magic[3] == 0x0a;
             const bool modified = (magic[0] == 0xa1 && magic[1] == 0xb2 && magic[2] == 0xcd && magic[3] == 0x34)
@@ -74,7 +110,21 @@ bool CaptureReader::open(const std::string& path, std::string& error)
 
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     // Ask for microseconds whatever the file stores (nanosecond pcaps too).
-    m_pcap = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    if (m_compressed) {
+        gzFile handle = nullptr;
+        FILE* stream = openGzipStream(path, handle);
+        if (!stream) {
+            error = path + ": cannot open the gzip stream";
+            return false;
+        }
+        m_pcap = pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+        if (!m_pcap)
+            std::fclose(stream);
+        else
+            m_gzip = handle; // closed with the pcap (through the stream)
+    } else {
+        m_pcap = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    }
     if (!m_pcap) {
         error = path + ": " + errbuf;
         return false;
@@ -109,12 +159,19 @@ CaptureReader::Result CaptureReader::next(UdpDatagram& out)
             return Result::End;
         }
         if (rc != 1) {
-            m_error = m_path + ": " + pcap_geterr(m_pcap);
+            m_error = pcap_geterr(m_pcap);
             return Result::Error;
         }
         ++m_stats.packets;
-        const int64_t recordOffset = m_pcapNg ? -1 : m_bytesRead;
-        if (m_pcapNg) {
+        // Byte offsets exist only where the file is the capture itself.
+        const int64_t recordOffset = (m_pcapNg || m_compressed) ? -1 : m_bytesRead;
+        if (m_compressed) {
+            if ((m_stats.packets & 255) == 0) {
+                const z_off_t pos = gzoffset(static_cast<gzFile>(m_gzip));
+                if (pos >= 0)
+                    m_bytesRead = std::min<int64_t>(pos, m_bytesTotal);
+            }
+        } else if (m_pcapNg) {
             // pcapng blocks vary in size; ask the stream now and then for progress.
             if ((m_stats.packets & 255) == 0)
                 if (FILE* f = pcap_file(m_pcap)) {

@@ -39,7 +39,7 @@ struct CaptureStats {
     uint64_t malformed = 0;         // headers that do not fit or contradict themselves
 };
 
-// Reads classic pcap and pcapng through libpcap and yields the UDP datagrams
+// Reads classic pcap and pcapng (also gzip-compressed) through libpcap and yields the UDP datagrams
 // inside, whatever their port. Every header is bounds-checked against caplen.
 class CaptureReader final {
 public:
@@ -84,6 +84,8 @@ private:
     int64_t m_bytesRead = 0;
     int64_t m_bytesTotal = 0;
     int64_t m_recordHeaderSize = 16; // classic pcap; 24 for the "modified" variant
+    bool m_compressed = false;       // .pcap.gz: read through zlib; no byte offsets
+    void* m_gzip = nullptr;          // the gzFile under the stream, for progress
     CaptureStats m_stats;
     IpFragmentReassembler m_reassembler;
     int64_t m_packetTimeUs = 0;

@@ -6,6 +6,7 @@
 #include <QSaveFile>
 
 #include <chrono>
+#include <cstdio>
 
 nlohmann::json JsonReport::findingToJson(const Finding& f)
 {
@@ -29,18 +30,29 @@ nlohmann::json JsonReport::findingToJson(const Finding& f)
             {"filter", f.filter}};
 }
 
-nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Finding>& findings)
+nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Finding>& findings,
+                                 const Options& options)
 {
     const FlowStore::Summary s = store.summary();
     nlohmann::json inputs = nlohmann::json::array();
-    for (const auto& imp : store.imports())
+    for (const auto& imp : store.imports()) {
+        // The problems met while reading: a reader of the report must see them too.
+        nlohmann::json issues = nlohmann::json::array();
+        for (size_t i = 0; i < imp.issues.size() && i < kIssuesPerInput; ++i)
+            issues.push_back({{"offset", imp.issues[i].offset >= 0 ? nlohmann::json(imp.issues[i].offset) : nullptr},
+                              {"line", imp.issues[i].line >= 0 ? nlohmann::json(imp.issues[i].line) : nullptr},
+                              {"reason", imp.issues[i].reason}});
         inputs.push_back({{"path", imp.path},
                           {"format", imp.format},
                           {"size", imp.size},
                           {"sha256", imp.sha256},
                           {"records_read", imp.recordsRead},
                           {"records_kept", imp.recordsKept},
-                          {"records_rejected", imp.recordsRejected}});
+                          {"records_rejected", imp.recordsRejected},
+                          {"times_synthetic", imp.timesSynthetic},
+                          {"issues", issues},
+                          {"issues_total", imp.issues.size()}});
+    }
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch()).count();
     nlohmann::json bySeverity = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}, {"info", 0}};
@@ -59,15 +71,21 @@ nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Findi
               {"end", TextFormat::isoTime(s.endMs)},
               {"generated", TextFormat::isoTime(now)},
               {"version", FLOWSIFT_VERSION},
-              {"case", store.path()},
+              {"case", options.temporaryCase ? nlohmann::json(nullptr) : nlohmann::json(store.path())},
+              {"analysis", options.analysis},
               {"findings_by_severity", bySeverity}}},
             {"findings", list}};
 }
 
 bool JsonReport::writeFile(const FlowStore& store, const std::vector<Finding>& findings, const std::string& path,
-                           std::string& error)
+                           std::string& error, const Options& options)
 {
-    const std::string text = build(store, findings).dump(2) + "\n";
+    const std::string text = build(store, findings, options).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (path == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+        return true;
+    }
     QSaveFile file(QString::fromStdString(path));
     if (!file.open(QIODevice::WriteOnly)) {
         error = path + ": " + file.errorString().toStdString();

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <charconv>
 #include <chrono>
 #include <iterator>
 
@@ -139,7 +140,9 @@ FlowStore::~FlowStore()
 
 std::string FlowStore::defaultCasePath()
 {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/cases");
+    // ~/.local/share/flowsift/cases (AppDataLocation would repeat the name: Flowsift/Flowsift).
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + QStringLiteral("/flowsift/cases");
     QDir().mkpath(dir);
     return QString(dir + QStringLiteral("/default") + QString::fromLatin1(kFileExtension)).toStdString();
 }
@@ -163,6 +166,11 @@ std::unique_ptr<FlowStore> FlowStore::open(const std::string& path, std::string&
         }
         return store;
     }
+    // Never write into another program's database (it would gain our tables and WAL mode).
+    if (!store->isCaseOrEmpty()) {
+        error = path + ": an SQLite database of another program, not a Flowsift case file";
+        return nullptr;
+    }
     // WAL: views read while an import writes. NORMAL sync is crash-safe in WAL mode
     // (a crash can lose the last commit, never corrupt the file).
     if (!store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") || !store->createSchema()) {
@@ -183,11 +191,23 @@ bool FlowStore::exec(const char* sql)
     return true;
 }
 
+bool FlowStore::isCaseOrEmpty() const
+{
+    Statement meta(m_db, "SELECT value FROM meta WHERE key='schema_version'");
+    if (meta.ok() && meta.step())
+        return true;
+    Statement tables(m_db, "SELECT count(*) FROM sqlite_master");
+    // A file that is not SQLite fails here too; the caller's next step reports that.
+    return !tables.ok() || !tables.step() || tables.integer(0) == 0;
+}
+
 bool FlowStore::createSchema()
 {
     Statement hasMeta(m_db, "SELECT value FROM meta WHERE key='schema_version'");
     if (hasMeta.ok() && hasMeta.step()) {
-        const int version = std::stoi(hasMeta.text(0));
+        const std::string text = hasMeta.text(0);
+        int version = 0;
+        std::from_chars(text.data(), text.data() + text.size(), version);
         if (version > kSchemaVersion) {
             m_lastError = "case file was made by a newer Flowsift (schema " + std::to_string(version) + ")";
             return false;

@@ -81,6 +81,7 @@ private:
     explicit FlowStore(sqlite3* db, std::string path);
     bool exec(const char* sql);
     bool createSchema();
+    bool isCaseOrEmpty() const; // a Flowsift case, or a database with no tables yet
     bool migrate(int fromVersion);
     bool createIndexes();
     int64_t exporterId(const FlowRecord& r);

@@ -65,15 +65,19 @@ class TestCorpusAnalysis final : public QObject {
     Q_OBJECT
 
 private:
-    json analyze(const QString& exportName, QString* stdoutText = nullptr)
+    json analyze(const QString& exportName, QString* stdoutText = nullptr, const QStringList& moreExports = {})
     {
-        const QString capture = kCorpus + QStringLiteral("/exports/") + exportName;
-        if (!QFile::exists(capture))
-            return json();
-        const QString report = m_dir.filePath(exportName + QStringLiteral(".json"));
+        QStringList args = {QStringLiteral("analyze")};
+        for (const QString& name : QStringList{exportName} + moreExports) {
+            const QString capture = kCorpus + QStringLiteral("/exports/") + name;
+            if (!QFile::exists(capture))
+                return json();
+            args << QStringLiteral("--flow-file") << capture;
+        }
+        const QString report = m_dir.filePath(exportName + QString::number(moreExports.size()) + QStringLiteral(".json"));
+        args << QStringLiteral("--output") << report;
         QProcess cli;
-        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH),
-                  {QStringLiteral("analyze"), QStringLiteral("--flow-file"), capture, QStringLiteral("--output"), report});
+        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH), args);
         if (!cli.waitForFinished(300000) || cli.exitCode() != 0) {
             qWarning() << cli.readAllStandardError();
             return json();
@@ -176,6 +180,33 @@ private slots:
         QCOMPARE(report["metadata"]["flows"].get<int>(), 10152);
         for (const auto& f : report["findings"])
             QVERIFY2(severityRank(f["severity"]) < 3, qPrintable(QString::fromStdString(f["summary"])));
+    }
+
+    void sameTrafficFromSeveralExportersCountsOnce()
+    {
+        // softflowd v9, pmacct v9 and softflowd v5 exported the same packets: three records of every flow.
+        const json report = analyze(QStringLiteral("enterprise4h__softflowd-v9.pcap"), nullptr,
+                                    {QStringLiteral("enterprise4h__pmacct-v9.pcap"),
+                                     QStringLiteral("enterprise4h__softflowd-v5.pcap")});
+        QVERIFY2(report.is_object(), "analyze failed");
+        QCOMPARE(report["metadata"]["flows"].get<int>(), 3 * 33401);
+        QCOMPARE(report["metadata"]["analysis"]["duplicate_records_ignored"].get<int>(), 2 * 33401);
+        const json l = labels(QStringLiteral("enterprise4h"));
+        for (const auto& label : l["labels"]) {
+            if (!label["malicious"].get<bool>())
+                continue;
+            const json* hit = nullptr;
+            for (const auto& f : report["findings"])
+                if (matches(f, label) && severityRank(f["severity"]) >= 3)
+                    hit = &f;
+            QVERIFY2(hit, qPrintable(QString::fromStdString(label["id"])));
+            if (label["kind"] == "exfiltration") { // 4 x 500 MB, not three times that
+                const double bytes = (*hit)["evidence"]["bytes_sent"].get<double>();
+                QVERIFY2(bytes > 1.9e9 && bytes < 2.2e9, qPrintable(QString::number(bytes)));
+            }
+            if (label["kind"] == "port_scan_vertical")
+                QVERIFY((*hit)["evidence"]["targets"].get<int>() >= 1024);
+        }
     }
 
     void unreadableInputFailsClearly()

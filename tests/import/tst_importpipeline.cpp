@@ -266,6 +266,104 @@ INSERT INTO flows(import_id, version, start_ms, end_ms, src, dst, src_port, dst_
         QVERIFY(error.find("newer Flowsift") != std::string::npos);
     }
 
+    void cliNeverOverwritesInputsCasesOrForeignDatabases()
+    {
+        writeFlowCsv(path("in.csv"), 50, 7);
+        const QByteArray before = [&] { QFile f(QString::fromStdString(path("in.csv"))); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+        auto run = [&](const QStringList& args, QString* err = nullptr) {
+            QProcess cli;
+            cli.start(QStringLiteral(FLOWSIFT_CLI_PATH), args);
+            cli.waitForFinished(60000);
+            if (err)
+                *err = QString::fromUtf8(cli.readAllStandardError());
+            return cli.exitCode();
+        };
+        const QString in = QString::fromStdString(path("in.csv"));
+        QString err;
+        // --output naming the input (also through another spelling of the path)
+        QCOMPARE(run({QStringLiteral("analyze"), QStringLiteral("--flow-file"), in, QStringLiteral("--output"),
+                      QString::fromStdString(m_dir.path().toStdString() + "/./in.csv")}, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("is one of the input files")), qPrintable(err));
+        QFile f(in);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+        // --output naming the case, before the case exists
+        const QString db = QString::fromStdString(path("new.flowsift"));
+        QCOMPARE(run({QStringLiteral("analyze"), QStringLiteral("--flow-file"), in, QStringLiteral("--db"), db,
+                      QStringLiteral("--output"), db}, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("is the case file")), qPrintable(err));
+        // --db naming another program's SQLite database: refused, left as it was
+        const std::string foreign = path("other.sqlite");
+        sqlite3* h = nullptr;
+        QCOMPARE(sqlite3_open(foreign.c_str(), &h), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(h, "CREATE TABLE t(x); INSERT INTO t VALUES(42);", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(h);
+        QCOMPARE(run({QStringLiteral("analyze"), QStringLiteral("--flow-file"), in, QStringLiteral("--db"),
+                      QString::fromStdString(foreign)}, &err), 1);
+        QVERIFY2(err.contains(QStringLiteral("an SQLite database of another program")), qPrintable(err));
+        QCOMPARE(sqlValue(foreign, "SELECT count(*) FROM sqlite_master"), std::string("1"));
+        QCOMPARE(sqlValue(foreign, "PRAGMA journal_mode"), std::string("delete"));
+        // --output - writes the report to standard output; --opt=value works
+        QProcess cli;
+        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH), {QStringLiteral("analyze"), QStringLiteral("--flow-file=") + in,
+                                                      QStringLiteral("--output=-")});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        const QByteArray out = cli.readAllStandardOutput();
+        QVERIFY2(out.startsWith("{"), out.left(200).constData());
+        QVERIFY(out.contains("\"case\": null")); // a temporary case has no path worth reporting
+        QVERIFY(out.contains("\"records_kept\": 50"));
+        QCOMPARE(run({QStringLiteral("analyze"), QStringLiteral("--flow-file"), in, QStringLiteral("--output"),
+                      QString()}, &err), 2);
+    }
+
+    void gzipCompressedCaptureImports()
+    {
+        // A NetFlow v5 capture (one datagram, 2 records), gzip-compressed as archives keep them.
+        std::string pcap;
+        auto le32 = [&](uint32_t v) { for (int i = 0; i < 4; ++i) pcap += char(v >> (8 * i)); };
+        auto be16 = [](std::string& s, uint16_t v) { s += char(v >> 8); s += char(v); };
+        auto be32 = [&](std::string& s, uint32_t v) { be16(s, uint16_t(v >> 16)); be16(s, uint16_t(v)); };
+        std::string v5;
+        be16(v5, 5); be16(v5, 2); be32(v5, 5000); be32(v5, 1772438400); be32(v5, 0); be32(v5, 0); be32(v5, 0);
+        for (int r = 0; r < 2; ++r) {
+            be32(v5, 0x0a000001 + uint32_t(r)); be32(v5, 0xc0000201); be32(v5, 0); be32(v5, 0);
+            be32(v5, 3); be32(v5, 1500 + uint32_t(r)); be32(v5, 1000); be32(v5, 4000);
+            be16(v5, 40000); be16(v5, 443); v5 += '\0'; v5 += char(0x1b); v5 += char(6); v5 += '\0';
+            be32(v5, 0); be32(v5, 0);
+        }
+        std::string frame(12, '\0');
+        be16(frame, 0x0800);
+        std::string ip;
+        ip += char(0x45); ip += '\0'; be16(ip, uint16_t(28 + v5.size())); be32(ip, 0); ip += char(64); ip += char(17);
+        be16(ip, 0); be32(ip, 0xc6336407); be32(ip, 0x7f000001);
+        be16(ip, 50000); be16(ip, 2055); be16(ip, uint16_t(8 + v5.size())); be16(ip, 0);
+        frame += ip + v5;
+        le32(0xa1b2c3d4); pcap += char(2); pcap += '\0'; pcap += char(4); pcap += '\0';
+        le32(0); le32(0); le32(65535); le32(1);
+        le32(1772438400); le32(0); le32(uint32_t(frame.size())); le32(uint32_t(frame.size()));
+        pcap += frame;
+        writeText(path("v5.pcap.gz"), pcap, true);
+        std::string error;
+        auto store = FlowStore::open(path("gz.flowsift"), error);
+        QVERIFY2(store, error.c_str());
+        const ImportResult r = FlowImporter::importFile(*store, path("v5.pcap.gz"), false, {}, m_noCancel);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.format, std::string("pcap-netflow"));
+        QCOMPARE(r.recordsKept, uint64_t(2));
+        std::vector<FlowRecord> flows;
+        store->forEachFlow([&](const FlowRecord& f) { flows.push_back(f); return true; });
+        QCOMPARE(flows.size(), size_t(2));
+        QCOMPARE(flows[1].bytes, uint64_t(1501));
+        QCOMPARE(flows[0].exporter.toString(), std::string("198.51.100.7"));
+        // Gzip of something unknown says so.
+        writeText(path("junk.gz"), "\x01\x02\x03 not a format\n", true);
+        auto src = openFlowSource(path("junk.gz"), error);
+        QVERIFY(!src);
+        QVERIFY2(error.find("gzip-compressed, but its content is no format Flowsift reads") != std::string::npos,
+                 error.c_str());
+    }
+
     void syntheticTimesAreRecordedWithTheImport()
     {
         writeText(path("nf.csv"), "IPV4_SRC_ADDR,IPV4_DST_ADDR,IN_BYTES,IN_PKTS\n10.0.0.1,10.0.0.2,10,1\n");

@@ -79,7 +79,7 @@ void TestMainWindow::findingsModelBasics()
     QCOMPARE(text(0, FindingsModel::SeverityColumn), QStringLiteral("High"));
     QCOMPARE(text(1, FindingsModel::SeverityColumn), QStringLiteral("Critical"));
     QCOMPARE(text(2, FindingsModel::SeverityColumn), QStringLiteral("Info"));
-    QCOMPARE(text(0, FindingsModel::ScoreColumn), QStringLiteral("72"));
+    QCOMPARE(text(0, FindingsModel::ScoreColumn), QStringLiteral("72.0"));
     QCOMPARE(text(0, FindingsModel::SourceColumn), QStringLiteral("10.0.5.23"));
     QCOMPARE(text(0, FindingsModel::DestinationsColumn), QStringLiteral("203.0.113.77"));
     QCOMPARE(text(1, FindingsModel::DestinationsColumn), QStringLiteral("10.0.0.1, 10.0.0.2, 10.0.0.3 +2 more"));

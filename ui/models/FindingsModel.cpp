@@ -66,7 +66,7 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (column) {
         case SeverityColumn: return severityText(f->severity);
-        case ScoreColumn: return QString::number(f->score, 'f', 0);
+        case ScoreColumn: return QString::number(f->score, 'f', 1);
         case TypeColumn: return typeText(*f);
         case SourceColumn: return sourceText(*f);
         case DestinationsColumn: return destinationsText(*f);

@@ -438,6 +438,7 @@ void TimelinePlot::resetZoom()
     m_adjustingRange = true;
     m_plot->xAxis->setRange(fullStartSec(), fullEndSec());
     m_adjustingRange = false;
+    updateTimeFormat();
     rescaleValueAxis();
     m_plot->replot();
 }
@@ -461,11 +462,15 @@ void TimelinePlot::clampTimeRange()
     m_adjustingRange = true;
     m_plot->xAxis->setRange(r);
     m_adjustingRange = false;
+    updateTimeFormat();
+}
 
-    // Show seconds only when zoomed in far enough to need them.
+void TimelinePlot::updateTimeFormat()
+{
+    // Seconds only when the visible span needs them (ticks must not repeat).
     auto* ticker = static_cast<QCPAxisTickerDateTime*>(m_plot->xAxis->ticker().data());
-    const double span = r.size();
-    ticker->setDateTimeFormat(span <= 600 ? QStringLiteral("HH:mm:ss")
+    const double span = m_plot->xAxis->range().size();
+    ticker->setDateTimeFormat(span <= 1800 ? QStringLiteral("HH:mm:ss")
                               : span <= 2 * 86400 ? QStringLiteral("HH:mm")
                                                   : QStringLiteral("MM-dd HH:mm"));
 }

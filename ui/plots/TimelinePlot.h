@@ -64,6 +64,7 @@ private:
     void layoutSpans(); // pixel-dependent geometry, run after every layout
     void rescaleValueAxis();
     void clampTimeRange();
+    void updateTimeFormat();
     void showValueTip(QMouseEvent* event);
     double fullStartSec() const;
     double fullEndSec() const;

@@ -1,0 +1,30 @@
+#include "detect/FlowDeduplicator.h"
+
+#include <cstdlib>
+
+size_t FlowDeduplicator::KeyHash::operator()(const Key& k) const noexcept
+{
+    size_t h = std::hash<IpAddress>{}(k.src) * 31 + std::hash<IpAddress>{}(k.dst);
+    h ^= (size_t(k.srcPort) << 16 | k.dstPort) * 0x9E3779B97F4A7C15ULL;
+    h ^= std::hash<uint64_t>{}(k.bytes * 1000003 + k.packets) + k.protocol;
+    return h ^ k.revBytes;
+}
+
+bool FlowDeduplicator::isDuplicate(const FlowRecord& f)
+{
+    while (!m_order.empty() && m_order.front().first < f.startMs - kWindowMs) {
+        auto it = m_recent.find(m_order.front().second);
+        if (it != m_recent.end() && it->second == m_order.front().first)
+            m_recent.erase(it);
+        m_order.pop_front();
+    }
+    const Key key{f.src, f.dst, f.srcPort, f.dstPort, f.protocol, f.bytes, f.packets, f.revBytes};
+    auto [it, inserted] = m_recent.try_emplace(key, f.startMs);
+    if (!inserted && std::llabs(f.startMs - it->second) <= kWindowMs) {
+        ++m_duplicates;
+        return true;
+    }
+    it->second = f.startMs;
+    m_order.emplace_back(f.startMs, key);
+    return false;
+}
