@@ -7,6 +7,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstring>
+#include <cstdio>
 #include <iterator>
 
 namespace {
@@ -145,6 +147,20 @@ std::string FlowStore::defaultCasePath()
         + QStringLiteral("/flowsift/cases");
     QDir().mkpath(dir);
     return QString(dir + QStringLiteral("/default") + QString::fromLatin1(kFileExtension)).toStdString();
+}
+
+bool FlowStore::isCaseFile(const std::string& path)
+{
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f)
+        return false;
+    char head[16] = {};
+    const size_t n = std::fread(head, 1, sizeof head, f);
+    std::fclose(f);
+    if (n != sizeof head || std::memcmp(head, "SQLite format 3", 16) != 0)
+        return false;
+    std::string error;
+    return open(path, error, true) != nullptr;
 }
 
 std::unique_ptr<FlowStore> FlowStore::open(const std::string& path, std::string& error, bool readOnly)

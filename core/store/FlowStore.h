@@ -46,6 +46,8 @@ public:
     static constexpr int kSchemaVersion = 3;
     static constexpr const char* kFileExtension = ".flowsift";
 
+    // True when path is an existing Flowsift case (not merely any SQLite file).
+    static bool isCaseFile(const std::string& path);
     // Opens or creates a case file. Returns nullptr with error set on failure.
     static std::unique_ptr<FlowStore> open(const std::string& path, std::string& error, bool readOnly = false);
     // The default case location under the user's data directory.

@@ -1,6 +1,7 @@
 #include "models/FindingsModel.h"
 #include "plots/TimelinePlot.h"
 #include "widgets/MainWindow.h"
+#include "store/FlowStore.h"
 
 #include <QDir>
 #include <QFile>
@@ -218,6 +219,24 @@ void TestMainWindow::analysesEnterpriseCapture()
 
     const QString shot = QStringLiteral(FLOWSIFT_BINARY_DIR) + QStringLiteral("/mainwindow.png");
     QVERIFY(window.grab().save(shot));
+
+    // The case reopens as saved: same findings, nothing imported again.
+    const QString casePath = window.casePath();
+    QVERIFY(casePath.endsWith(QStringLiteral(".flowsift")));
+    QVERIFY(!casePath.contains(QStringLiteral("Flowsift/Flowsift")));
+    MainWindow reopened;
+    reopened.show();
+    QSignalSpy reopenedFinished(&reopened, &MainWindow::analysisFinished);
+    reopened.openCapture(casePath);
+    QVERIFY(reopenedFinished.wait(60'000));
+    QCOMPARE(reopened.casePath(), casePath);
+    QCOMPARE(reopened.findingsModel()->rowCount(), model->rowCount());
+    QVERIFY(reopened.timelinePlot()->hasData());
+    std::string error;
+    auto store = FlowStore::open(QFile::encodeName(casePath).toStdString(), error, true);
+    QVERIFY2(store, error.c_str());
+    QCOMPARE(store->imports().size(), size_t(1));
+    QCOMPARE(store->summary().flows, uint64_t(33401));
 }
 
 QTEST_MAIN(TestMainWindow)

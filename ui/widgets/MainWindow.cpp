@@ -16,6 +16,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -376,13 +377,17 @@ void MainWindow::createStatusBar()
 
 QString MainWindow::casePathFor(const QStringList& inputs)
 {
-    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (dir.isEmpty())
-        dir = QDir::tempPath() + QStringLiteral("/flowsift");
+    // Beside the CLI's default case, named after the inputs; the hash of their
+    // full paths keeps two captures that share a file name apart.
+    const QString dir = QFileInfo(QString::fromStdString(FlowStore::defaultCasePath())).absolutePath();
     QString name = inputs.isEmpty() ? QStringLiteral("case") : QFileInfo(inputs.first()).fileName();
     if (inputs.size() > 1)
         name += QStringLiteral("+%1").arg(inputs.size() - 1);
-    return dir + QStringLiteral("/cases/") + name + QString::fromLatin1(FlowStore::kFileExtension);
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    for (const QString& in : inputs)
+        hash.addData(QFileInfo(in).absoluteFilePath().toUtf8());
+    return dir + QLatin1Char('/') + name + QLatin1Char('-') + QString::fromLatin1(hash.result().toHex().left(8))
+        + QString::fromLatin1(FlowStore::kFileExtension);
 }
 
 void MainWindow::openCapture(const QString& path)
@@ -418,12 +423,26 @@ void MainWindow::startPending()
     if (inputs.isEmpty())
         return;
     ++m_generation;
-    m_inputs = inputs;
-    m_casePath = casePathFor(inputs);
     m_importNotes.clear();
     m_summaryHtml.clear();
     m_haveFindings = false;
     m_cancelled = false;
+
+    // A case file opens as it was saved: its flows, findings and verdicts, nothing rerun.
+    if (inputs.size() == 1 && FlowStore::isCaseFile(QFile::encodeName(inputs.first()).toStdString())) {
+        m_inputs.clear();
+        m_casePath = inputs.first();
+        setWindowTitle(tr("Flowsift — %1").arg(QFileInfo(m_casePath).fileName()));
+        setFindings({});
+        m_plot->clear();
+        m_summaryLabel->setText(tr("Opening case %1…").arg(QFileInfo(m_casePath).fileName()));
+        showOverview();
+        m_runEnded = false;
+        endRun();
+        return;
+    }
+    m_inputs = inputs;
+    m_casePath = casePathFor(inputs);
 
     // A fresh case per open: reopening a file re-imports and re-analyses it.
     QDir().mkpath(QFileInfo(m_casePath).absolutePath());
@@ -723,7 +742,7 @@ void MainWindow::chooseCapture()
 {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Capture"), QString(),
-        tr("Flow captures (*.pcap *.pcapng *.cap *.json *.gz *.csv);;All files (*)"));
+        tr("Flow captures and cases (*.pcap *.pcapng *.cap *.json *.gz *.csv *.log *.flowsift);;All files (*)"));
     if (!path.isEmpty())
         openCapture(path);
 }
