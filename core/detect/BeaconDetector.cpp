@@ -105,7 +105,7 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             continue;
         int folded = 0;
         const std::vector<double> intervals = foldMissedBeats(raw, rawMedian, folded);
-        const double period = RobustStats::median(intervals);
+        const double period = RobustStats::trimmedMean(intervals, 0.1);
         const double madRatio = RobustStats::mad(intervals) / period;
         const double skew = RobustStats::bowleySkew(intervals);
 

@@ -44,3 +44,15 @@ double bowleySkew(std::vector<double> values)
 }
 
 } // namespace RobustStats
+
+double RobustStats::trimmedMean(std::vector<double> values, double trim)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const size_t cut = size_t(double(values.size()) * std::clamp(trim, 0.0, 0.49));
+    double sum = 0;
+    for (size_t i = cut; i < values.size() - cut; ++i)
+        sum += values[i];
+    return sum / double(values.size() - 2 * cut);
+}

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -45,6 +46,72 @@ struct Episode {
     size_t first;
     size_t last;
 };
+
+struct ServiceKey {
+    uint8_t protocol = 0;
+    uint16_t port = 0;
+    bool operator<(const ServiceKey& o) const { return std::tie(protocol, port) < std::tie(o.protocol, o.port); }
+};
+
+// Who and what made up an episode: the traffic towards dst that overlaps it.
+struct Contributors {
+    double packets = 0;
+    uint64_t flows = 0;
+    size_t sources = 0;
+    ServiceKey topService;
+    double topServiceShare = 0;
+    size_t topServiceSources = 0;
+    std::vector<std::pair<IpAddress, double>> topSources; // most packets first
+    struct Service {
+        ServiceKey key;
+        double packets;
+        size_t sources;
+    };
+    std::vector<Service> topServices;
+};
+
+Contributors contributors(const DetectionContext& ctx, const IpAddress& dst, int64_t fromMs, int64_t toMs)
+{
+    std::unordered_map<IpAddress, double> bySource;
+    std::map<ServiceKey, std::pair<double, std::unordered_set<IpAddress>>> byService;
+    Contributors c;
+    auto add = [&](const IpAddress& src, uint8_t proto, uint16_t port, uint64_t pk) {
+        if (pk == 0)
+            return;
+        bySource[src] += double(pk);
+        auto& sv = byService[ServiceKey{proto, port}];
+        sv.first += double(pk);
+        sv.second.insert(src);
+        c.packets += double(pk);
+        ++c.flows;
+    };
+    for (const FlowRecord& f : ctx.flows) {
+        if (f.startMs >= toMs)
+            break; // ordered by start
+        if (std::max(f.endMs, f.startMs) < fromMs)
+            continue;
+        if (f.dst == dst)
+            add(f.src, f.protocol, f.dstPort, f.packets);
+        else if (f.src == dst && f.revPackets) // biflow: the reverse direction went to dst
+            add(f.dst, f.protocol, f.srcPort, f.revPackets);
+    }
+    c.sources = bySource.size();
+    c.topSources.assign(bySource.begin(), bySource.end());
+    std::sort(c.topSources.begin(), c.topSources.end(), [](auto& a, auto& b) { return a.second > b.second; });
+    if (c.topSources.size() > 5)
+        c.topSources.resize(5);
+    for (const auto& [key, v] : byService)
+        c.topServices.push_back({key, v.first, v.second.size()});
+    std::sort(c.topServices.begin(), c.topServices.end(), [](auto& a, auto& b) { return a.packets > b.packets; });
+    if (c.topServices.size() > 5)
+        c.topServices.resize(5);
+    if (!c.topServices.empty()) {
+        c.topService = c.topServices.front().key;
+        c.topServiceShare = c.topServices.front().packets / std::max(c.packets, 1.0);
+        c.topServiceSources = c.topServices.front().sources;
+    }
+    return c;
+}
 
 } // namespace
 
@@ -102,12 +169,11 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
                 episodes.push_back({b, b});
         }
         for (const Episode& e : episodes) {
-            double packets = 0, bytes = 0, flows = 0, peak = 0;
+            double packets = 0, bytes = 0, peak = 0;
             std::unordered_set<IpAddress> sources;
             for (size_t b = e.first; b <= e.last; ++b) {
                 packets += s.packets[b];
                 bytes += s.bytes[b];
-                flows += s.flows[b];
                 peak = std::max(peak, s.packets[b]);
                 sources.insert(s.sources[b].begin(), s.sources[b].end());
             }
@@ -118,36 +184,52 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
             const double rate = clamp01(std::log10(peakPps / 10) / 2);        // 10 pps -> 0, 1000 pps -> 1
             const double spreadScore = clamp01(std::log10(double(sources.size())) / 2); // 1 -> 0, 100 -> 1
             const double score = 100 * (0.4 * magnitude + 0.25 * rate + 0.35 * spreadScore);
-            const uint16_t topPort = std::max_element(s.packetsByPort.begin(), s.packetsByPort.end(),
-                                                      [](auto& a, auto& b) { return a.second < b.second; })->first;
             Finding f;
             f.type = "volumetric";
             f.subtype = "destination";
             f.score = std::round(score * 10) / 10;
             f.severity = severityForScore(f.score);
             f.dst = {dst};
-            f.dstPorts = {topPort};
-            f.protocol = s.protocols.size() == 1 ? *s.protocols.begin() : 0;
             f.startMs = startMs + int64_t(e.first) * bucketMs;
             f.endMs = startMs + int64_t(e.last + 1) * bucketMs;
+            const Contributors top = contributors(ctx, dst, f.startMs, f.endMs);
+            f.dstPorts = {top.topService.port};
+            f.protocol = top.topService.protocol;
             f.attack = {"T1498", "T1499"};
             f.id = "volumetric:" + dst.toString() + "@" + std::to_string(f.startMs);
             f.filter = "dst host " + dst.toString();
+            const std::string service = TextFormat::protocolName(top.topService.protocol) + "/"
+                + std::to_string(top.topService.port);
             f.summary = dst.toString() + " received " + TextFormat::fixed(packets, 0) + " packets ("
-                + TextFormat::humanBytes(bytes) + ") from " + std::to_string(sources.size()) + " sources in "
-                + TextFormat::humanDuration(double(f.endMs - f.startMs) / 1000) + ", peak "
-                + TextFormat::fixed(peakPps, 0) + " pps, " + TextFormat::fixed(ratio, 0) + "x its baseline";
+                + TextFormat::humanBytes(bytes) + ") in " + TextFormat::humanDuration(double(f.endMs - f.startMs) / 1000)
+                + ", " + TextFormat::fixed(100 * top.topServiceShare, 0) + "% of them " + service + " from "
+                + std::to_string(top.topServiceSources) + " sources; peak " + TextFormat::fixed(peakPps, 0) + " pps, "
+                + TextFormat::fixed(ratio, 0) + "x its baseline";
+            nlohmann::json topSources = nlohmann::json::array();
+            for (const auto& [addr, pk] : top.topSources)
+                topSources.push_back({{"address", addr.toString()}, {"packets", std::round(pk)}});
+            nlohmann::json topServices = nlohmann::json::array();
+            for (const auto& sv : top.topServices)
+                topServices.push_back({{"service", TextFormat::protocolName(sv.key.protocol) + "/" + std::to_string(sv.key.port)},
+                                       {"packets", std::round(sv.packets)},
+                                       {"share", std::round(1000 * sv.packets / std::max(top.packets, 1.0)) / 1000},
+                                       {"sources", sv.sources}});
             f.evidence = {{"bucket_s", bucketSeconds},
                           {"packets", std::round(packets)},
                           {"bytes", std::round(bytes)},
-                          {"flows", flows},
-                          {"sources", sources.size()},
+                          {"flows", top.flows},
+                          {"sources", top.sources},
+                          {"top_service", service},
+                          {"top_service_share", std::round(1000 * top.topServiceShare) / 1000},
+                          {"top_service_sources", top.topServiceSources},
+                          {"top_sources", topSources},
+                          {"top_services", topServices},
                           {"peak_packets_per_s", std::round(peakPps * 10) / 10},
                           {"baseline_packets_per_bucket", median},
                           {"baseline_scale", std::round(scale * 10) / 10},
                           {"peak_robust_z", std::round(zPeak * 10) / 10},
                           {"peak_over_baseline", std::round(ratio * 10) / 10},
-                          {"top_port", topPort},
+                          {"top_port", top.topService.port},
                           {"score_parts",
                            {{"magnitude", std::round(magnitude * 1000) / 1000},
                             {"rate", std::round(rate * 1000) / 1000},

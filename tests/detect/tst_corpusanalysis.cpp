@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 
 using nlohmann::json;
@@ -57,6 +58,35 @@ bool matches(const json& finding, const json& label)
     if (kind == "volumetric_udp_flood")
         return type == "volumetric" && contains(finding["dst"], label["dst"]);
     return false;
+}
+
+// The figures of a finding against the generator's parameters of its label.
+void checkEvidence(const json& f, const json& label)
+{
+    const std::string kind = label["kind"];
+    const json& p = label["parameters"];
+    const json& e = f["evidence"];
+    const QByteArray what = QByteArray::fromStdString(label["id"].get<std::string>() + ": " + e.dump());
+    if (kind == "c2_beacon") {
+        const double period = p["period_s"].get<double>();
+        QVERIFY2(std::abs(e["period_s"].get<double>() - period) <= 0.05 * period, what.constData());
+        // Jitter is uniform ±jitter_frac: reported as a percentage of the period, within its bounds.
+        QVERIFY2(e["jitter_pct"].get<double>() <= 100 * p["jitter_frac"].get<double>() + 5, what.constData());
+        QVERIFY2(e["beats"].get<int>() >= 0.9 * (p["connections"].get<int>() - p.value("dropped_beats", 0)), what.constData());
+    } else if (kind == "port_scan_vertical") {
+        QVERIFY2(e["ports_answered_open"] == p["open_ports"], what.constData());
+        QVERIFY2(e["targets"].get<int>() >= p["ports_scanned"].get<int>(), what.constData());
+    } else if (kind == "port_scan_horizontal") {
+        QVERIFY2(e["targets"].get<int>() >= p["targets"].get<int>(), what.constData());
+    } else if (kind == "exfiltration") {
+        const double payload = p["total_payload_bytes"].get<double>();
+        QVERIFY2(e["bytes_sent"].get<double>() >= payload && e["bytes_sent"].get<double>() < 1.05 * payload, what.constData());
+        QCOMPARE(e["connections"].get<int>(), p["flows"].get<int>());
+    } else if (kind == "volumetric_udp_flood") {
+        QCOMPARE(e["top_service"].get<std::string>(), std::string("udp/") + std::to_string(label["ports"][0].get<int>()));
+        QCOMPARE(e["top_service_sources"].get<int>(), p["sources"].get<int>());
+        QCOMPARE(e["top_services"][0]["packets"].get<double>(), p["packets"].get<double>());
+    }
 }
 
 } // namespace
@@ -147,8 +177,10 @@ private slots:
                 if (!matches(f, label))
                     continue;
                 if (label["malicious"].get<bool>()) {
-                    if (severityRank(f["severity"]) >= 3 && i < topN)
+                    if (severityRank(f["severity"]) >= 3 && i < topN) {
                         found = true;
+                        checkEvidence(f, label);
+                    }
                 } else {
                     QVERIFY2(severityRank(f["severity"]) < 3,
                              qPrintable(QStringLiteral("benign %1 rated %2: %3")
