@@ -62,3 +62,20 @@ bool DetectionSettings::isInternal(const IpAddress& a) const
             return true;
     return false;
 }
+
+std::vector<SuppressionRule> SuppressionRule::defaults()
+{
+    // NTP clients poll their servers on a fixed schedule (64-1024 s), and
+    // resolvers forward on a timer: perfectly periodic, and benign.
+    SuppressionRule ntp;
+    ntp.name = "ntp";
+    ntp.findingType = "beacon";
+    ntp.protocol = 17;
+    ntp.ports = {123};
+    SuppressionRule dns;
+    dns.name = "dns";
+    dns.findingType = "beacon";
+    dns.protocol = 17;
+    dns.ports = {53};
+    return {ntp, dns};
+}

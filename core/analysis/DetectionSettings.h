@@ -15,8 +15,22 @@ struct IpPrefix {
     std::string toString() const;
 };
 
+// Well-known benign traffic that would otherwise raise findings: a match keeps
+// the finding (nothing is hidden) but rates it info, with the rule named.
+struct SuppressionRule {
+    std::string name;         // shown in the finding: "ntp"
+    std::string findingType;  // "beacon", "port_scan", ... ; empty: any
+    uint8_t protocol = 0;     // 0: any
+    std::vector<uint16_t> ports;         // the finding's destination ports must all be among these; empty: any
+    std::vector<IpPrefix> destinations;  // the finding's destinations must all be inside; empty: any
+    bool enabled = true;
+
+    static std::vector<SuppressionRule> defaults(); // NTP and DNS beacons
+};
+
 // What the detectors need to know about the network under investigation.
 struct DetectionSettings {
+    std::vector<SuppressionRule> suppressions = SuppressionRule::defaults();
     std::vector<IpPrefix> internalNetworks; // empty -> defaults
     // Global IPv6 prefixes have no private range: learn the site's /48s from
     // the traffic (see InternalNetworkInference) unless the user said which.

@@ -105,8 +105,12 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             continue;
         int folded = 0;
         const std::vector<double> intervals = foldMissedBeats(raw, rawMedian, folded);
+        // Regularity is judged against the median (as RITA does: a Poisson process has a
+        // mean well above its median); the period reported is the trimmed mean, the better
+        // estimate when the jitter is symmetric.
+        const double medianInterval = RobustStats::median(intervals);
+        const double madRatio = RobustStats::mad(intervals) / medianInterval;
         const double period = RobustStats::trimmedMean(intervals, 0.1);
-        const double madRatio = RobustStats::mad(intervals) / period;
         const double skew = RobustStats::bowleySkew(intervals);
 
         const double madScore = clamp01(1 - madRatio);
@@ -166,7 +170,8 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             {"beats", beats.size()},
             {"period_s", std::round(period * 100) / 100},
             {"jitter_pct", std::round(jitterPct * 10) / 10},
-            {"interval_mad_s", std::round(madRatio * period * 100) / 100},
+            {"interval_mad_s", std::round(madRatio * medianInterval * 100) / 100},
+            {"interval_median_s", std::round(medianInterval * 100) / 100},
             {"interval_bowley_skew", std::round(skew * 1000) / 1000},
             {"missed_beats_folded", folded},
             {"coverage", std::round(coverage * 1000) / 1000},

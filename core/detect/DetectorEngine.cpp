@@ -70,6 +70,48 @@ std::vector<Finding> DetectorEngine::run(const DetectionContext& context, const 
     }
     if (cancel.load())
         return {};
+    applySuppressions(context.settings.suppressions, all);
     std::sort(all.begin(), all.end(), findingPriorityLess);
     return all;
+}
+
+bool DetectorEngine::suppresses(const SuppressionRule& rule, const Finding& f)
+{
+    if (!rule.enabled || (!rule.findingType.empty() && rule.findingType != f.type))
+        return false;
+    if (rule.protocol && rule.protocol != f.protocol)
+        return false;
+    if (!rule.ports.empty()) {
+        if (f.dstPorts.empty())
+            return false;
+        for (uint16_t p : f.dstPorts)
+            if (std::find(rule.ports.begin(), rule.ports.end(), p) == rule.ports.end())
+                return false;
+    }
+    if (!rule.destinations.empty()) {
+        if (f.dst.empty())
+            return false;
+        for (const IpAddress& d : f.dst)
+            if (std::none_of(rule.destinations.begin(), rule.destinations.end(),
+                             [&](const IpPrefix& p) { return p.contains(d); }))
+                return false;
+    }
+    return true;
+}
+
+void DetectorEngine::applySuppressions(const std::vector<SuppressionRule>& rules, std::vector<Finding>& findings)
+{
+    constexpr double kSuppressedMaxScore = 10;
+    for (Finding& f : findings)
+        for (const SuppressionRule& rule : rules) {
+            if (!suppresses(rule, f))
+                continue;
+            f.evidence["suppressed_by"] = rule.name;
+            if (f.evidence.contains("score_parts"))
+                f.evidence["score_before_suppression"] = f.score;
+            f.score = std::min(f.score, kSuppressedMaxScore);
+            f.severity = Severity::Info;
+            f.summary += " [allowlisted: " + rule.name + "]";
+            break;
+        }
 }

@@ -28,6 +28,10 @@ public:
     std::vector<Finding> run(const DetectionContext& context, const std::atomic_bool& cancel,
                              const Progress& progress = {}) const;
 
+    // Allowlist rules rate matching findings info (kept, with the rule named).
+    static bool suppresses(const SuppressionRule& rule, const Finding& finding);
+    static void applySuppressions(const std::vector<SuppressionRule>& rules, std::vector<Finding>& findings);
+
 private:
     std::vector<std::unique_ptr<Detector>> m_detectors;
 };

@@ -1,3 +1,4 @@
+#include "detect/DetectorEngine.h"
 // Detector behaviour on small synthetic traffic with known answers.
 #include "detect/BeaconDetector.h"
 #include "detect/ConversationBuilder.h"
@@ -87,6 +88,48 @@ class TestDetectors final : public QObject {
     Q_OBJECT
 
 private slots:
+    void allowlistRatesMatchingFindingsInfo()
+    {
+        Finding ntp;
+        ntp.type = "beacon";
+        ntp.protocol = IpProtocol::Udp;
+        ntp.dstPorts = {123};
+        ntp.score = 45;
+        ntp.severity = Severity::Medium;
+        ntp.summary = "10.0.0.5 beacons to 129.6.15.28";
+        ntp.evidence = {{"score_parts", nlohmann::json::object()}};
+        Finding c2 = ntp;
+        c2.protocol = IpProtocol::Tcp;
+        c2.dstPorts = {443};
+        Finding mixed = ntp;
+        mixed.dstPorts = {123, 4444}; // not every port is NTP: not allowlisted
+        std::vector<Finding> findings = {ntp, c2, mixed};
+        DetectorEngine::applySuppressions(SuppressionRule::defaults(), findings);
+        QCOMPARE(findings[0].severity, Severity::Info);
+        QCOMPARE(findings[0].score, 10.0);
+        QCOMPARE(findings[0].evidence["suppressed_by"].get<std::string>(), std::string("ntp"));
+        QCOMPARE(findings[0].evidence["score_before_suppression"].get<double>(), 45.0);
+        QVERIFY(QString::fromStdString(findings[0].summary).endsWith(QStringLiteral("[allowlisted: ntp]")));
+        QCOMPARE(findings[1].severity, Severity::Medium);
+        QCOMPARE(findings[2].severity, Severity::Medium);
+        // The user can turn a default off; a destination rule matches only inside its networks.
+        std::vector<SuppressionRule> rules = SuppressionRule::defaults();
+        rules[0].enabled = false;
+        SuppressionRule partner;
+        partner.name = "backup-partner";
+        IpPrefix net;
+        QVERIFY(IpPrefix::parse("203.0.113.0/24", net));
+        partner.destinations = {net};
+        rules.push_back(partner);
+        Finding a = ntp, b = c2;
+        a.dst = {*IpAddress::parse("129.6.15.28")};
+        b.dst = {*IpAddress::parse("203.0.113.9")};
+        std::vector<Finding> again = {a, b};
+        DetectorEngine::applySuppressions(rules, again);
+        QCOMPARE(again[0].severity, Severity::Medium);
+        QCOMPARE(again[1].evidence["suppressed_by"].get<std::string>(), std::string("backup-partner"));
+    }
+
     void robustStatistics()
     {
         QCOMPARE(RobustStats::median({5, 1, 3}), 3.0);
