@@ -13,7 +13,7 @@ std::string isoTime(int64_t epochMs)
     const std::time_t t = std::time_t(secs);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char buf[40];
+    char buf[96]; // room for any int fields: keeps -Wformat-truncation quiet
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
     return buf;

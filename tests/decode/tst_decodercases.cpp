@@ -5,8 +5,6 @@
 
 #include <QtTest>
 
-#include <nlohmann/json.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
@@ -55,11 +53,6 @@ Bytes basicRecord(uint8_t last, uint32_t octets)
     Bytes r;
     r.ip(10, 0, 0, last).ip(192, 0, 2, 1).u16(40000).u16(443).u8(6).u32(octets).u32(2);
     return r;
-}
-
-nlohmann::json extra(const FlowRecord& r)
-{
-    return r.extra.empty() ? nlohmann::json::object() : nlohmann::json::parse(r.extra);
 }
 
 } // namespace

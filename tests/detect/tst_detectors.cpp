@@ -204,8 +204,10 @@ private slots:
         const char* hosts[] = {"10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.4", "10.0.1.5", "10.0.1.6"};
         uint16_t port = 40000;
         for (const char* h : hosts)
-            for (int i = 0; i < 24; ++i)
-                connection(flows, h, port++, "23.32.248.11", 443, kT0 + i * 600000LL + (port % 7) * 1000, 800, 4000);
+            for (int i = 0; i < 24; ++i) {
+                const uint16_t p = port++;
+                connection(flows, h, p, "23.32.248.11", 443, kT0 + i * 600000LL + (p % 7) * 1000, 800, 4000);
+            }
         const auto findings = BeaconDetector().run(contextOf(flows), kNoCancel);
         QCOMPARE(findings.size(), size_t(6)); // still listed, as evidence of what is periodic
         for (const auto& f : findings) {
