@@ -1,5 +1,6 @@
 #include "import/ExportCaptureSource.h"
 #include "import/FlowSource.h"
+#include "import/NfdumpFileSource.h"
 #include "import/TextFormatDetector.h"
 
 #include <algorithm>
@@ -79,6 +80,13 @@ std::unique_ptr<FlowSource> openFlowSource(const std::string& path, std::string&
             return nullptr;
         return source;
     }
+    // nfdump binary files (nfcapd.*): magic 0xA50C, layout version 1 or 2.
+    if (NfdumpFileSource::looksLike(head, n)) {
+        auto source = std::make_unique<NfdumpFileSource>();
+        if (!source->open(path, error))
+            return nullptr;
+        return source;
+    }
     // Text formats, plain or gzip (1f 8b): JSON lines/arrays, CSV, Zeek TSV.
     {
         std::unique_ptr<FlowSource> text;
@@ -88,8 +96,6 @@ std::unique_ptr<FlowSource> openFlowSource(const std::string& path, std::string&
         case TextFormatDetector::Outcome::NotText: break;
         }
     }
-    // Future: nfdump files (a5 0c).
-
     if (innerN > 0) {
         error = path + ": gzip-compressed, but its content is no format Flowsift reads (first bytes "
             + hexBytes(inner, innerN) + ")";
