@@ -37,8 +37,9 @@ const char* const kUsage = R"(Usage:
   flowsift-cli import FILE|DIR... --db CASE.flowsift [--force]
       Import files (directories: every file below them) into a case; a file already in the case is
       skipped unless --force. Formats, recognised by content, plain or gzip: pcap/pcapng of NetFlow
-      v5/v9/IPFIX exports, python-netflow collector JSON, JSON array/lines of v9- or IPFIX-named flows,
-      nfdump -o csv, NetFlow-named CSV (NF-UNSW-NB15 style), Zeek conn.log (TSV or JSON), Argus CSV.
+      v5/v9/IPFIX exports, nfdump files (nfcapd.*), python-netflow collector JSON, JSON array/lines
+      of v9- or IPFIX-named flows, nfdump -o csv, NetFlow-named CSV (NF-UNSW-NB15 style), Zeek
+      conn.log (TSV or JSON), Argus CSV.
   flowsift-cli decode FILE [--format csv|jsonl]
       Print the flows of a file one per line (CSV with a header row, or JSON lines) on stdout, and
       per-exporter statistics (datagrams, flows, templates, sequence losses) and problems on stderr.

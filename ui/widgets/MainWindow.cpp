@@ -670,8 +670,9 @@ void MainWindow::showOverview()
         return;
     }
     m_details->setHtml(kDetailsStyle + QStringLiteral("<h2>") + tr("Welcome to Flowsift") + QStringLiteral("</h2><p>")
-                       + tr("Open a NetFlow/IPFIX capture (pcap, nfcapd JSON or CSV export) with "
-                            "<b>File ▸ Open Capture…</b> (Ctrl+O), or drop a file on this window.")
+                       + tr("Open a NetFlow/IPFIX capture (pcap or pcapng), an nfdump file, a Zeek or Argus log, "
+                            "flow JSON or CSV, or a saved case, with <b>File ▸ Open Capture…</b> (Ctrl+O), "
+                            "or drop a file on this window.")
                        + QStringLiteral("</p><p>")
                        + tr("Flowsift imports the flows into a case file, looks for beacons, scans, "
                             "exfiltration and floods, and lists what it finds here, highest score first.")
@@ -742,7 +743,8 @@ void MainWindow::chooseCapture()
 {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Capture"), QString(),
-        tr("Flow captures and cases (*.pcap *.pcapng *.cap *.json *.gz *.csv *.log *.flowsift);;All files (*)"));
+        tr("Flow captures and cases (*.pcap *.pcapng *.cap *.json *.gz *.csv *.log *.binetflow nfcapd.* "
+           "*.flowsift);;All files (*)"));
     if (!path.isEmpty())
         openCapture(path);
 }
