@@ -14,6 +14,7 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -178,14 +179,16 @@ bool importAll(FlowStore& store, const Options& o)
 {
     bool allOk = true;
     for (const std::string& path : FlowImporter::expandInputs(o.inputs)) {
+        // A folder holds other files too (Zeek's dns.log, READMEs): those are skipped, not errors.
+        const bool named = std::find(o.inputs.begin(), o.inputs.end(), path) != o.inputs.end();
         ImportResult r = FlowImporter::importFile(store, path, o.force, {}, g_cancel);
         if (r.cancelled) {
             std::cerr << "flowsift-cli: interrupted; " << path << " was not imported\n";
             return false;
         }
         if (!r.ok) {
-            std::cerr << "flowsift-cli: " << r.error << "\n";
-            allOk = false;
+            std::cerr << (named ? "flowsift-cli: " : "skipped: ") << r.error << "\n";
+            allOk = allOk && !named;
             continue;
         }
         if (!o.quiet) {

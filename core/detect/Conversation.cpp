@@ -4,6 +4,12 @@
 
 bool Conversation::failedAttempt() const
 {
+    // A connection log's verdict beats guessing from counters (Argus and Zeek
+    // aggregate retransmissions, so an S0 "attempt" may carry dozens of packets).
+    if (loggedEstablished)
+        return false;
+    if (loggedAttempt)
+        return true;
     if (!answered())
         return true;
     if (protocol != IpProtocol::Tcp)

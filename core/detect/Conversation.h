@@ -22,6 +22,8 @@ struct Conversation {
     uint8_t flagsOut = 0;
     uint8_t flagsIn = 0;
     uint32_t records = 0;
+    bool loggedAttempt = false;     // a connection log said: never established
+    bool loggedEstablished = false; // ... or: established
 
     bool answered() const { return packetsIn > 0; }
     // A connection attempt that never carried data: unanswered, refused (RST),

@@ -29,6 +29,9 @@ int ConversationBuilder::serviceRank(uint16_t port)
 
 void ConversationBuilder::decideRoles(Conversation& c, bool sawReverse)
 {
+    // Connection logs (Zeek, Argus) name the originator: nothing to guess.
+    if (c.loggedAttempt || c.loggedEstablished)
+        return;
     const int clientRank = serviceRank(c.clientPort);
     const int serverRank = serviceRank(c.serverPort);
     // Unanswered records: the sender is the initiator unless it sends from a
@@ -68,6 +71,8 @@ void ConversationBuilder::add(const FlowRecord& f)
                 m_sawBothDirections[it->second] = true;
             }
             c.endMs = std::max(c.endMs, f.endMs);
+            c.loggedAttempt |= f.connState == ConnState::Attempt;
+            c.loggedEstablished |= f.connState == ConnState::Established;
             ++c.records;
             return;
         }
@@ -86,6 +91,8 @@ void ConversationBuilder::add(const FlowRecord& f)
     c.bytesIn = f.revBytes; // biflows carry the reverse direction already
     c.packetsIn = f.revPackets;
     c.records = 1;
+    c.loggedAttempt = f.connState == ConnState::Attempt;
+    c.loggedEstablished = f.connState == ConnState::Established;
     m_open[key] = m_conversations.size();
     m_conversations.push_back(c);
     m_sawBothDirections.push_back(f.revPackets > 0);

@@ -14,17 +14,23 @@ bool FlowDeduplicator::isDuplicate(const FlowRecord& f)
 {
     while (!m_order.empty() && m_order.front().first < f.startMs - kWindowMs) {
         auto it = m_recent.find(m_order.front().second);
-        if (it != m_recent.end() && it->second == m_order.front().first)
+        if (it != m_recent.end() && it->second.startMs == m_order.front().first)
             m_recent.erase(it);
         m_order.pop_front();
     }
     const Key key{f.src, f.dst, f.srcPort, f.dstPort, f.protocol, f.bytes, f.packets, f.revBytes};
-    auto [it, inserted] = m_recent.try_emplace(key, f.startMs);
-    if (!inserted && std::llabs(f.startMs - it->second) <= kWindowMs) {
-        ++m_duplicates;
-        return true;
+    const Seen seen{f.startMs, f.importId, f.exporter, f.exporterPort, f.observationDomain};
+    auto [it, inserted] = m_recent.try_emplace(key, seen);
+    if (!inserted && std::llabs(f.startMs - it->second.startMs) <= kWindowMs) {
+        const Seen& s = it->second;
+        const bool sameSource = s.importId == f.importId && s.exporter == f.exporter
+            && s.exporterPort == f.exporterPort && s.domain == f.observationDomain;
+        if (!sameSource) {
+            ++m_duplicates;
+            return true;
+        }
     }
-    it->second = f.startMs;
+    it->second = seen;
     m_order.emplace_back(f.startMs, key);
     return false;
 }

@@ -7,9 +7,11 @@
 
 // Recognises a flow record that another exporter (or a second import of the
 // same capture) already reported: same 5-tuple, direction, byte and packet
-// counts, starting within kWindowMs. Several routers on one path export the
-// same traffic; counting it twice would double volumes and turn one answered
-// connection into "retries". Feed records in start-time order.
+// counts, starting within kWindowMs, from another exporter or import. Several
+// routers on one path export the same traffic; counting it twice would double
+// volumes and turn one answered connection into "retries". Records of one
+// exporter in one import are never merged: a connection log's retries (Zeek
+// REJ every 0.5 s from one source port) are real. Feed records in start-time order.
 class FlowDeduplicator final {
 public:
     static constexpr int64_t kWindowMs = 1000; // v9 header times are whole seconds
@@ -29,7 +31,14 @@ private:
         size_t operator()(const Key& k) const noexcept;
     };
 
-    std::unordered_map<Key, int64_t, KeyHash> m_recent; // key -> latest start
+    struct Seen {
+        int64_t startMs;
+        int64_t importId;
+        IpAddress exporter;
+        uint16_t exporterPort;
+        uint32_t domain;
+    };
+    std::unordered_map<Key, Seen, KeyHash> m_recent; // key -> latest record
     std::deque<std::pair<int64_t, Key>> m_order;         // for eviction by start time
     uint64_t m_duplicates = 0;
 };

@@ -117,7 +117,7 @@ std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const st
             || double(a.failed) / double(a.attempts) < m_params.minFailedShare)
             continue;
         a.settleWindow();
-        Finding f = make("horizontal", src, proto, a, failedTargets, a.hosts.size(), breadthScore(failedTargets, 8, 200));
+        Finding f = make("horizontal", src, proto, a, failedTargets, a.hosts.size(), breadthScore(failedTargets, 5, 200));
         f.dst.assign(a.failedHosts.begin(), a.failedHosts.end());
         f.dstPorts = {port};
         f.evidence["answering_hosts"] = a.answeringHosts.size();
@@ -136,7 +136,7 @@ std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const st
             || double(a.failed) / double(a.attempts) < m_params.minFailedShare)
             continue;
         a.settleWindow();
-        Finding f = make("vertical", src, proto, a, failedPorts, a.ports.size(), breadthScore(failedPorts, 8, 100));
+        Finding f = make("vertical", src, proto, a, failedPorts, a.ports.size(), breadthScore(failedPorts, 5, 100));
         f.dst = {dst};
         f.dstPorts.assign(a.failedPorts.begin(), a.failedPorts.end());
         f.evidence["ports_answered_open"] = std::vector<uint16_t>(a.openPorts.begin(), a.openPorts.end());

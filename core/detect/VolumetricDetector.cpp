@@ -182,17 +182,24 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
             const double zPeak = (peak - median) / scale;
             const double magnitude = clamp01(std::log10(ratio) / 2);          // 1x -> 0, 100x -> 1
             const double rate = clamp01(std::log10(peakPps / 10) / 2);        // 10 pps -> 0, 1000 pps -> 1
-            const double spreadScore = clamp01(std::log10(double(sources.size())) / 2); // 1 -> 0, 100 -> 1
-            const double score = 100 * (0.4 * magnitude + 0.25 * rate + 0.35 * spreadScore);
             Finding f;
             f.type = "volumetric";
             f.subtype = "destination";
-            f.score = std::round(score * 10) / 10;
-            f.severity = severityForScore(f.score);
             f.dst = {dst};
             f.startMs = startMs + int64_t(e.first) * bucketMs;
             f.endMs = startMs + int64_t(e.last + 1) * bucketMs;
             const Contributors top = contributors(ctx, dst, f.startMs, f.endMs);
+            // A flood comes from many sources; one host sending a lot is a transfer.
+            const double spreadScore = clamp01(std::log10(double(std::max<size_t>(top.topServiceSources, 1))) / 2);
+            double score = 100 * (0.4 * magnitude + 0.25 * rate + 0.35 * spreadScore);
+            nlohmann::json notes = nlohmann::json::array();
+            if (int(top.topServiceSources) < m_params.minSources) {
+                score *= 0.6;
+                notes.push_back("most of it from " + std::to_string(top.topServiceSources)
+                                + " source(s): a bulk transfer more than a flood");
+            }
+            f.score = std::round(score * 10) / 10;
+            f.severity = severityForScore(f.score);
             f.dstPorts = {top.topService.port};
             f.protocol = top.topService.protocol;
             f.attack = {"T1498", "T1499"};
@@ -230,6 +237,7 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
                           {"peak_robust_z", std::round(zPeak * 10) / 10},
                           {"peak_over_baseline", std::round(ratio * 10) / 10},
                           {"top_port", top.topService.port},
+                          {"notes", notes},
                           {"score_parts",
                            {{"magnitude", std::round(magnitude * 1000) / 1000},
                             {"rate", std::round(rate * 1000) / 1000},

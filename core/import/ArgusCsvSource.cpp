@@ -101,6 +101,8 @@ bool ArgusCsvSource::parseLine(std::string_view line, std::vector<FlowRecord>& o
     r.revPackets = haveSrcPkts ? totPkts - srcPkts : 0;
     if (!col(STos).empty() && TextFields::parseUint(col(STos), n))
         r.tos = uint8_t(n);
+    if (!col(State).empty())
+        r.connState = ConnState::fromLogState(col(State), r.protocol);
     nlohmann::json extra = nlohmann::json::object();
     for (Column c : {Dir, State, Label})
         if (!col(c).empty())

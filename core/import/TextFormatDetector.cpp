@@ -51,8 +51,20 @@ TextFormatDetector::Outcome TextFormatDetector::open(const std::string& path, st
     if (!first.empty() && first.back() == '\r')
         first.remove_suffix(1);
 
-    if (ZeekConnSource::looksLikeTsv(first))
+    if (ZeekConnSource::looksLikeTsv(first)) {
+        // Zeek writes one log per protocol; only conn.log holds connections.
+        const size_t at = text.find("\n#path");
+        if (at != std::string_view::npos) {
+            std::string_view kind = text.substr(at + 7);
+            kind.remove_prefix(std::min(kind.find_first_not_of(" \t"), kind.size()));
+            kind = kind.substr(0, kind.find_first_of("\r\n"));
+            if (kind != "conn") {
+                error = path + ": a Zeek " + std::string(kind) + " log, not a conn log (Flowsift reads conn.log)";
+                return Outcome::Failed;
+            }
+        }
         return openAs<ZeekConnSource>(path, source, error, false);
+    }
     if (first.front() == '{') {
         const auto j = nlohmann::json::parse(first.begin(), first.end(), nullptr, false);
         if (!j.is_discarded()) {

@@ -12,7 +12,13 @@ struct ZeekConnSource::Values {
 
 bool ZeekConnSource::looksLikeJson(const nlohmann::json& j)
 {
-    return j.is_object() && j.contains("id.orig_h") && j.contains("id.resp_h") && j.contains("ts");
+    if (!j.is_object() || !j.contains("id.orig_h") || !j.contains("id.resp_h") || !j.contains("ts"))
+        return false;
+    // dns, http, ssl... logs carry the 4-tuple too; only conn records have these.
+    for (const char* key : {"conn_state", "orig_pkts", "orig_bytes", "duration", "history"})
+        if (j.contains(key))
+            return true;
+    return false;
 }
 
 bool ZeekConnSource::looksLikeTsv(std::string_view first)
@@ -26,7 +32,7 @@ ZeekConnSource::Column ZeekConnSource::columnOf(std::string_view n)
         {"ts", Ts}, {"id.orig_h", OrigH}, {"id.orig_p", OrigP}, {"id.resp_h", RespH}, {"id.resp_p", RespP},
         {"proto", Proto}, {"duration", Duration}, {"orig_bytes", OrigBytes}, {"resp_bytes", RespBytes},
         {"orig_pkts", OrigPkts}, {"orig_ip_bytes", OrigIpBytes}, {"resp_pkts", RespPkts},
-        {"resp_ip_bytes", RespIpBytes}, {"history", History},
+        {"resp_ip_bytes", RespIpBytes}, {"history", History}, {"conn_state", ConnStateCol},
     };
     for (const auto& c : kColumns)
         if (n == c.name)
@@ -186,7 +192,11 @@ bool ZeekConnSource::build(const Values& v, FlowRecord& r, std::string& reason)
             }
         }
     }
+    if (v.set[ConnStateCol])
+        r.connState = ConnState::fromLogState(v.v[ConnStateCol], r.protocol);
     nlohmann::json extra = v.extra;
+    if (v.set[ConnStateCol])
+        extra["conn_state"] = std::string(v.v[ConnStateCol]);
     if (v.set[History])
         extra["history"] = std::string(v.v[History]);
     if (v.set[OrigBytes])

@@ -28,7 +28,7 @@ protected:
 
 private:
     enum Column { Ts, OrigH, OrigP, RespH, RespP, Proto, Duration, OrigBytes, RespBytes, OrigPkts, OrigIpBytes,
-                  RespPkts, RespIpBytes, History, Other };
+                  RespPkts, RespIpBytes, History, ConnStateCol, Other };
     struct Values;
     bool build(const Values& v, FlowRecord& r, std::string& reason);
     static Column columnOf(std::string_view name);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 // One unidirectional flow record as an exporter reported it (biflows carry
 // the reverse counters too). Times are UTC epoch milliseconds.
@@ -28,6 +29,8 @@ struct FlowRecord {
     IpAddress exporter;
     uint16_t exporterPort = 0;
     uint32_t observationDomain = 0; // v9 source id / IPFIX observation domain
+    int64_t importId = 0;  // the case's import it came from (set when read from the store)
+    uint8_t connState = 0; // ConnState: what a connection log (Zeek, Argus) said of the handshake
     std::string extra; // JSON object with rarer decoded fields; empty when none
 
     // Counters as the network carried them: raw counts times the sampling rate
@@ -50,6 +53,15 @@ constexpr uint8_t Icmp = 1;
 constexpr uint8_t Tcp = 6;
 constexpr uint8_t Udp = 17;
 constexpr uint8_t Icmp6 = 58;
+}
+
+// Connection logs state the outcome of each connection; NetFlow does not.
+namespace ConnState {
+constexpr uint8_t Unknown = 0;
+constexpr uint8_t Attempt = 1;     // never established: no reply, rejected, half-open
+constexpr uint8_t Established = 2; // handshake completed
+// Zeek conn_state (S0, REJ, SF, ...) or Argus State (CON, REQ, INT, or CTU-style S_RA flags).
+uint8_t fromLogState(std::string_view state, uint8_t protocol);
 }
 
 namespace TcpFlag {

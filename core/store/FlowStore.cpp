@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS flows(
   tcp_flags INTEGER NOT NULL, tos INTEGER NOT NULL, bytes INTEGER NOT NULL, packets INTEGER NOT NULL,
   rev_bytes INTEGER NOT NULL, rev_packets INTEGER NOT NULL, sampling INTEGER NOT NULL,
   in_if INTEGER NOT NULL, out_if INTEGER NOT NULL, extra TEXT,
+  conn_state INTEGER NOT NULL DEFAULT 0,
   bytes_scaled INTEGER GENERATED ALWAYS AS (bytes * max(sampling, 1)) VIRTUAL,
   packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL);
 CREATE TABLE IF NOT EXISTS findings(
@@ -53,6 +54,8 @@ const char* const kMigrations[] = {
     // 2 → 3: sampling-scaled counters next to the raw ones (computed, not stored).
     "ALTER TABLE flows ADD COLUMN bytes_scaled INTEGER GENERATED ALWAYS AS (bytes * max(sampling, 1)) VIRTUAL;"
     "ALTER TABLE flows ADD COLUMN packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL;",
+    // 3 → 4: the handshake outcome that connection logs (Zeek, Argus) state.
+    "ALTER TABLE flows ADD COLUMN conn_state INTEGER NOT NULL DEFAULT 0;",
 };
 static_assert(std::size(kMigrations) == FlowStore::kSchemaVersion - 1, "one migration per schema version");
 
@@ -342,8 +345,8 @@ bool FlowStore::insertFlows(const std::vector<FlowRecord>& flows)
     if (!m_insertFlow
         && sqlite3_prepare_v3(m_db,
                "INSERT INTO flows(import_id, exporter_id, version, start_ms, end_ms, src, dst, src_port, dst_port,"
-               " proto, tcp_flags, tos, bytes, packets, rev_bytes, rev_packets, sampling, in_if, out_if, extra)"
-               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               " proto, tcp_flags, tos, bytes, packets, rev_bytes, rev_packets, sampling, in_if, out_if, extra,"
+               " conn_state) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                -1, SQLITE_PREPARE_PERSISTENT, &m_insertFlow, nullptr)
             != SQLITE_OK) {
         m_lastError = sqlite3_errmsg(m_db);
@@ -375,6 +378,7 @@ bool FlowStore::insertFlows(const std::vector<FlowRecord>& flows)
             sqlite3_bind_null(st, c++);
         else
             sqlite3_bind_text(st, c++, r.extra.c_str(), int(r.extra.size()), SQLITE_STATIC);
+        sqlite3_bind_int(st, c++, r.connState);
         const int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) {
@@ -476,7 +480,7 @@ void FlowStore::forEachFlow(const std::function<bool(const FlowRecord&)>& fn) co
     Statement sel(m_db,
         "SELECT f.start_ms, f.end_ms, f.src, f.dst, f.src_port, f.dst_port, f.proto, f.tcp_flags, f.tos, f.bytes,"
         " f.packets, f.rev_bytes, f.rev_packets, f.sampling, f.in_if, f.out_if, f.version,"
-        " e.address, e.port, e.domain FROM flows f LEFT JOIN exporters e ON e.id = f.exporter_id"
+        " e.address, e.port, e.domain, f.conn_state, f.import_id FROM flows f LEFT JOIN exporters e ON e.id = f.exporter_id"
         " ORDER BY f.start_ms");
     sqlite3_stmt* st = sel.get();
     FlowRecord r;
@@ -501,6 +505,8 @@ void FlowStore::forEachFlow(const std::function<bool(const FlowRecord&)>& fn) co
         r.exporter = blobAddress(st, 17);
         r.exporterPort = uint16_t(sqlite3_column_int(st, 18));
         r.observationDomain = uint32_t(sqlite3_column_int64(st, 19));
+        r.connState = uint8_t(sqlite3_column_int(st, 20));
+        r.importId = sqlite3_column_int64(st, 21);
         if (!fn(r))
             break;
     }

@@ -43,7 +43,7 @@ public:
         uint64_t exporters = 0;
     };
 
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr const char* kFileExtension = ".flowsift";
 
     // True when path is an existing Flowsift case (not merely any SQLite file).
