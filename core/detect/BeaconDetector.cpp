@@ -63,9 +63,14 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
     for (const Conversation& c : ctx.conversations) {
         if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
             continue;
-        if (!ctx.settings.isInternal(c.client) || ctx.settings.isInternal(c.server))
+        const bool clientInside = ctx.settings.isInternal(c.client);
+        const bool serverInside = ctx.settings.isInternal(c.server);
+        if (clientInside == serverInside)
             continue;
+        // Inbound pairs too: a sensor on a C2 server (or a DMZ host) sees the implant call in.
         pairs[{c.client, c.server}].push_back(&c);
+        if (!clientInside)
+            continue;
         clientsOfServer[c.server].insert(c.client);
         internalClients.insert(c.client);
     }
@@ -137,6 +142,22 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             notes.push_back("destination contacted by " + std::to_string(prevalenceCount) + " internal hosts: common service");
         }
         const double answeredShare = double(answered) / double(convs.size());
+        // How much of its own span the beat fills: a beacon beats all along (or in daily
+        // windows, ~1/3); a client that comes back in a few bursts fills almost nothing.
+        const double spanS = std::max(1.0, double(beats.back() - beats.front()) / 1000);
+        const double fill = clamp01(double(beats.size() - 1) * period / spanS);
+        const bool inbound = !ctx.settings.isInternal(key.client);
+        score *= 0.5 + 0.5 * smoothstep(0.05, 0.5, fill);
+        if (fill < 0.25)
+            notes.push_back("beats come in bursts: they fill " + TextFormat::fixed(100 * fill, 0) + "% of their span");
+        if (inbound) {
+            // Internet scanners and crawlers also return on a schedule, but they fail or
+            // touch many ports; an implant calling in is answered, on one service.
+            if (answeredShare < 0.8 || ports.size() > 2 || fill < 0.5)
+                continue;
+            score *= 0.9;
+            notes.push_back("inbound: an outside host calling in on a schedule");
+        }
         if (answeredShare < 0.5) {
             // Retries to a dead host are periodic too, but carry nothing.
             score *= 0.6;
@@ -175,6 +196,8 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             {"interval_bowley_skew", std::round(skew * 1000) / 1000},
             {"missed_beats_folded", folded},
             {"coverage", std::round(coverage * 1000) / 1000},
+            {"span_fill", std::round(fill * 1000) / 1000},
+            {"direction", inbound ? "inbound" : "outbound"},
             {"bytes_out_total", bytesOut},
             {"bytes_in_total", bytesIn},
             {"bytes_per_beat_median", sizeMedian},

@@ -130,6 +130,21 @@ private slots:
             QVERIFY2(f.src->toString() != "64.225.56.201", f.summary.c_str());
         }
         QVERIFY(scans > 20);
+
+        // RITA's ground truth: 73.54.23.243 calls the droplet's :80 every 200-350 s for three
+        // days (951 connections): an inbound beacon, and the strongest beacon of the capture.
+        const Finding* beacon = nullptr;
+        for (const Finding& f : a.findings)
+            if (f.type == "beacon" && (!beacon || f.score > beacon->score))
+                beacon = &f;
+        QVERIFY(beacon);
+        QCOMPARE(beacon->src->toString(), std::string("73.54.23.243"));
+        QCOMPARE(beacon->dst.front().toString(), std::string("64.225.56.201"));
+        QVERIFY2(beacon->severity >= Severity::High, beacon->summary.c_str());
+        QCOMPARE(beacon->evidence["direction"].get<std::string>(), std::string("inbound"));
+        const double period = beacon->evidence["period_s"].get<double>();
+        QVERIFY2(period > 233 && period < 309, beacon->summary.c_str()); // between RITA's p25 and p75 intervals
+        QVERIFY(beacon->evidence["beats"].get<int>() >= 900);
     }
 };
 
