@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 
 namespace {
@@ -47,9 +48,10 @@ struct Scratch {
         InitOctets = 1u << 16, RespOctets = 1u << 17, InitPackets = 1u << 18, RespPackets = 1u << 19,
         EventTime = 1u << 20, SamplingSpace = 1u << 21,
     };
-    static constexpr size_t kMaxExtras = 40;
+    static constexpr size_t kMaxExtras = kMaxExtraFields; // TemplateCache never compiles more
     struct Item {
-        uint8_t key;
+        uint16_t key;
+        ExtraFormat format;
         uint16_t length;
         const uint8_t* p;
     };
@@ -62,24 +64,78 @@ struct Scratch {
     uint64_t initOctets, respOctets, initPackets, respPackets;
     Item extras[kMaxExtras];
 };
+static_assert(Scratch::kMaxExtras <= 255, "Scratch::extraCount is 8 bits");
+
+// Longer text and octet arrays are cut and end with "…": an exporter's URL or
+// cookie is kept whole in practice, a payload capture is not what extra is for.
+constexpr size_t kMaxStringBytes = 1024;
+constexpr size_t kMaxHexBytes = 512;
+constexpr char kEllipsis[] = "\xE2\x80\xA6"; // U+2026
+
+// Bytes of the well-formed UTF-8 sequence at p (RFC 3629 §4), 0 if there is none.
+inline size_t utf8Sequence(const uint8_t* p, size_t n)
+{
+    const uint8_t c = p[0];
+    auto cont = [&](size_t i) { return i < n && (p[i] & 0xC0) == 0x80; };
+    if (c >= 0xC2 && c <= 0xDF)
+        return cont(1) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || !cont(1) || !cont(2))
+            return 0;
+        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F)) // overlong, surrogates
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || !cont(1) || !cont(2) || !cont(3))
+            return 0;
+        if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F)) // overlong, above U+10FFFF
+            return 0;
+        return 4;
+    }
+    return 0;
+}
 
 void appendJsonString(std::string& out, const uint8_t* p, size_t n)
 {
-    // Exporters pad fixed-size strings with NULs (Palo Alto app-id: 32 bytes).
-    while (n > 0 && p[n - 1] == 0)
-        --n;
+    // Exporters write C strings into fixed-size fields (Palo Alto app-id: 32
+    // bytes, NUL-padded; nProbe leaves garbage after the terminator): the
+    // text ends at the first NUL.
+    if (const void* nul = std::memchr(p, 0, n))
+        n = size_t(static_cast<const uint8_t*>(nul) - p);
     out += '"';
-    for (size_t i = 0; i < n; ++i) {
+    size_t i = 0;
+    while (i < n) {
+        if (i >= kMaxStringBytes) {
+            out += kEllipsis;
+            break;
+        }
+        // Runs of plain ASCII are copied at once.
+        size_t run = i;
+        const size_t runEnd = std::min(n, kMaxStringBytes);
+        while (run < runEnd && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+            ++run;
+        if (run > i) {
+            out.append(reinterpret_cast<const char*>(p + i), run - i);
+            i = run;
+            continue;
+        }
         const uint8_t c = p[i];
         if (c == '"' || c == '\\') {
             out += '\\';
             out += char(c);
-        } else if (c < 0x20 || c == 0x7f) {
+            ++i;
+        } else if (c < 0x80) { // control characters (RFC 8259 §7)
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\u%04x", c);
             out += buf;
+            ++i;
+        } else if (const size_t len = utf8Sequence(p + i, n - i)) {
+            out.append(reinterpret_cast<const char*>(p + i), len);
+            i += len;
         } else {
-            out += char(c); // UTF-8 passes through; invalid bytes are the exporter's
+            out += "\xEF\xBF\xBD"; // U+FFFD for each byte that is not UTF-8
+            ++i;
         }
     }
     out += '"';
@@ -99,19 +155,122 @@ void appendNumber(std::string& out, uint64_t v)
     out.append(buf, size_t(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
 }
 
+void appendSigned(std::string& out, int64_t v)
+{
+    char buf[24];
+    out.append(buf, size_t(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
 void appendHex(std::string& out, const uint8_t* p, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
     out += '"';
-    for (size_t i = 0; i < n; ++i) {
+    const size_t shown = std::min(n, kMaxHexBytes);
+    for (size_t i = 0; i < shown; ++i) {
         out += digits[p[i] >> 4];
         out += digits[p[i] & 15];
+    }
+    if (shown < n)
+        out += kEllipsis;
+    out += '"';
+}
+
+void appendFloat(std::string& out, const uint8_t* p, size_t n)
+{
+    char buf[32];
+    std::to_chars_result r{};
+    bool finite = true;
+    if (n == 4) {
+        const uint32_t bits = rd32(p);
+        float f;
+        std::memcpy(&f, &bits, 4);
+        finite = std::isfinite(f);
+        r = std::to_chars(buf, buf + sizeof buf, f); // shortest text that reads back as this float32
+    } else {
+        const uint64_t bits = rdUint(p, 8);
+        double d;
+        std::memcpy(&d, &bits, 8);
+        finite = std::isfinite(d);
+        r = std::to_chars(buf, buf + sizeof buf, d);
+    }
+    if (finite)
+        out.append(buf, size_t(r.ptr - buf));
+    else
+        out += "null"; // JSON has no NaN or infinity
+}
+
+// RFC 6759 §4: a 1-byte classification engine id, then the selector id of
+// the remaining bytes. Engine 20 (PANA-L7-PEN, §4.1) puts the vendor's
+// 4-byte PEN first: "20:12356:40568" is Fortinet's application 40568.
+void appendApplicationId(std::string& out, const uint8_t* p, size_t n)
+{
+    if (n < 2 || n > 9) {
+        appendHex(out, p, n);
+        return;
+    }
+    out += '"';
+    appendNumber(out, p[0]);
+    out += ':';
+    if (p[0] == 20 && n >= 6) {
+        appendNumber(out, rd32(p + 1));
+        out += ':';
+        appendNumber(out, rdUint(p + 5, n - 5));
+    } else {
+        appendNumber(out, rdUint(p + 1, n - 1));
     }
     out += '"';
 }
 
+// ISO 8601 UTC time of epoch seconds plus a fraction of `digits` digits.
+void appendIsoTime(std::string& out, int64_t secs, uint64_t fraction, int digits)
+{
+    // Days to civil date (H. Hinnant's algorithm, proleptic Gregorian).
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    const int64_t sod = secs - days * 86400;
+    days += 719468;
+    const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const int64_t doe = days - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    const int64_t year = yoe + era * 400 + (month <= 2);
+    char buf[48];
+    int len = std::snprintf(buf, sizeof buf, "\"%04lld-%02lld-%02lldT%02lld:%02lld:%02lld", (long long)year,
+                            (long long)month, (long long)day, (long long)(sod / 3600), (long long)(sod / 60 % 60),
+                            (long long)(sod % 60));
+    if (digits > 0)
+        len += std::snprintf(buf + len, sizeof buf - size_t(len), ".%0*llu", digits, (unsigned long long)fraction);
+    out.append(buf, size_t(len));
+    out += "Z\"";
+}
+
+void appendDate(std::string& out, ExtraFormat f, const uint8_t* p, size_t n)
+{
+    switch (f) {
+    case ExtraFormat::DateSeconds: appendIsoTime(out, int64_t(rdUint(p, n)), 0, 0); break;
+    case ExtraFormat::DateMillis: {
+        const uint64_t ms = rdUint(p, n);
+        appendIsoTime(out, int64_t(ms / 1000), ms % 1000, 3);
+        break;
+    }
+    default: { // NTP: seconds since 1900, 32-bit binary fraction (RFC 7011 §6.1.9-10)
+        const uint64_t v = rdUint(p, n);
+        const int64_t secs = int64_t(v >> 32) - kNtpToUnixSecs;
+        const uint64_t frac = v & 0xffffffffULL;
+        if (f == ExtraFormat::DateMicros)
+            appendIsoTime(out, secs, (frac * 1000000) >> 32, 6);
+        else
+            appendIsoTime(out, secs, (frac * 1000000000) >> 32, 9);
+        break;
+    }
+    }
+}
+
 // Compact JSON of the rarer fields; built only when a record has any.
-void buildExtra(const Scratch& s, std::string& out, const char* const* leading = nullptr,
+// icmp: the record is an ICMP/ICMPv6 flow (UnsignedIcmp fields are kept).
+void buildExtra(const Scratch& s, std::string& out, bool icmp, const char* const* leading = nullptr,
                 const uint64_t* leadingValues = nullptr, size_t leadingCount = 0)
 {
     out.clear();
@@ -135,18 +294,21 @@ void buildExtra(const Scratch& s, std::string& out, const char* const* leading =
         appendKey(out, "samplerId");
         appendNumber(out, s.samplerId);
     }
+    // Names are unique per template (TemplateCache::compile keeps the first).
     for (size_t i = 0; i < s.extraCount; ++i) {
         const Scratch::Item& it = s.extras[i];
-        const ExtraKey& k = extraKey(it.key);
-        // A name may come from two elements (IPv4 and IPv6 next hop): first wins.
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; ++j)
-            seen = std::strcmp(extraKey(s.extras[j].key).name, k.name) == 0;
-        if (seen)
+        if (it.format == ExtraFormat::UnsignedIcmp && !icmp)
             continue;
-        appendKey(out, k.name);
-        switch (k.format) {
-        case ExtraFormat::Unsigned: appendNumber(out, rdUint(it.p, it.length)); break;
+        appendKey(out, extraKey(it.key).name);
+        switch (it.format) {
+        case ExtraFormat::Unsigned: case ExtraFormat::UnsignedIcmp: appendNumber(out, rdUint(it.p, it.length)); break;
+        case ExtraFormat::Signed: {
+            uint64_t v = rdUint(it.p, it.length);
+            if (it.length < 8 && (v >> (8 * it.length - 1)) & 1)
+                v |= ~uint64_t(0) << (8 * it.length); // sign-extend reduced-size encoding
+            appendSigned(out, int64_t(v));
+            break;
+        }
         case ExtraFormat::Ipv4:
             out += '"';
             out += IpAddress::fromV4Bytes(it.p).toString();
@@ -171,6 +333,19 @@ void buildExtra(const Scratch& s, std::string& out, const char* const* leading =
             break;
         case ExtraFormat::String: appendJsonString(out, it.p, it.length); break;
         case ExtraFormat::Hex: appendHex(out, it.p, it.length); break;
+        case ExtraFormat::Float: appendFloat(out, it.p, it.length); break;
+        case ExtraFormat::Boolean: // RFC 7011 §6.1.5
+            if (it.p[0] == 1 || it.p[0] == 2)
+                out += it.p[0] == 1 ? "true" : "false";
+            else
+                appendNumber(out, it.p[0]);
+            break;
+        case ExtraFormat::ApplicationId: appendApplicationId(out, it.p, it.length); break;
+        case ExtraFormat::DateSeconds: case ExtraFormat::DateMillis: case ExtraFormat::DateMicros:
+        case ExtraFormat::DateNanos:
+            appendDate(out, it.format, it.p, it.length);
+            break;
+        case ExtraFormat::Omitted: out += "null"; break; // never compiled into an action
         }
     }
     if (!out.empty())
@@ -265,7 +440,7 @@ size_t decodeRecord(const CompiledTemplate& t, const uint8_t* d, size_t len, Flo
         case FieldTarget::IcmpCode: s.icmpCode = rdUint(p, n); s.have |= Scratch::IcmpCode; break;
         case FieldTarget::Extra:
             if (s.extraCount < Scratch::kMaxExtras)
-                s.extras[s.extraCount++] = {a.extra, uint16_t(n), p};
+                s.extras[s.extraCount++] = {a.extra, a.format, uint16_t(n), p};
             break;
         }
     }
@@ -851,6 +1026,17 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
                 m_fieldScratch.push_back(f);
             }
         }
+        // Exporters resend their templates (v9 and IPFIX over UDP must, RFC 7011
+        // §8.4; nfdump's replay does with every datagram): an unchanged one is
+        // not compiled again.
+        if (auto it = ctx.state->templates.find(templateId); it != ctx.state->templates.end()
+            && it->second.isOptions == options && it->second.fields == m_fieldScratch) {
+            if (it->second.minRecordLength == 0)
+                malformed(start, "template " + hex16(templateId) + " has only zero-length fields");
+            ++ctx.state->stats.templates;
+            ++m_totals.templates;
+            continue;
+        }
         CompiledTemplate t
             = TemplateCache::compile(templateId, ipfix, options, m_fieldScratch.data(), m_fieldScratch.size());
         if (t.minRecordLength == 0) {
@@ -990,6 +1176,9 @@ uint64_t ExportDecoder::decodeDataSet(Context& ctx, const CompiledTemplate& t, c
     const uint32_t defaultRate = t.isOptions ? 1 : fallbackSamplingRate(st, ctx.key->address);
     // RFC 7011 §3.3.1: padding is shorter than the smallest record.
     FlowRecord local; // options records decode here and are never emitted
+    // extra is built here and copied out at its final size: one allocation per
+    // record instead of one per doubling of the string.
+    std::string extraBuffer;
     while (len - pos >= t.minRecordLength) {
         if (t.isOptions)
             local = FlowRecord{};
@@ -1065,7 +1254,7 @@ uint64_t ExportDecoder::decodeDataSet(Context& ctx, const CompiledTemplate& t, c
                 names[n] = "outputIf";
                 values[n++] = r.outputIf;
             }
-            buildExtra(s, json, names, values, n);
+            buildExtra(s, json, false, names, values, n);
             if (m_optionsOut)
                 m_optionsOut->push_back({*ctx.key, t.id, out.size(), json});
             if (st.optionsRecords.size() < ExporterState::kMaxOptionsRecords)
@@ -1171,10 +1360,13 @@ uint64_t ExportDecoder::decodeDataSet(Context& ctx, const CompiledTemplate& t, c
         r.exporter = ctx.key->address;
         r.exporterPort = ctx.key->port;
         r.observationDomain = ctx.key->domain;
-        if (r.protocol != IpProtocol::Icmp && r.protocol != IpProtocol::Icmp6)
+        const bool icmp = r.protocol == IpProtocol::Icmp || r.protocol == IpProtocol::Icmp6;
+        if (!icmp)
             s.have &= ~(Scratch::IcmpTypeCode | Scratch::IcmpType | Scratch::IcmpCode);
-        if (s.extraCount || (s.have & kExtraBits))
-            buildExtra(s, r.extra);
+        if (s.extraCount || (s.have & kExtraBits)) {
+            buildExtra(s, extraBuffer, icmp);
+            r.extra.assign(extraBuffer);
+        }
         ++flows;
     }
     st.stats.flows += flows;

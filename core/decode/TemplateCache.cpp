@@ -1,14 +1,19 @@
 #include "decode/TemplateCache.h"
 
+#include "decode/VendorElements.h"
+
+#include <cstring>
+
 namespace {
 
-constexpr uint32_t kPenReverse = 29305; // RFC 5103 §6.1 reverse information elements
+constexpr uint32_t kPenReverse = VendorElements::kPenReverse;
 
 bool isInt(uint16_t len) { return len >= 1 && len <= 8; } // RFC 7011 §6.2 reduced-size encoding
 
-// Extra-field keys; the index is stored in FieldAction::extra. Names are the
-// ones FlowRecord::extra uses (stable: stored in cases).
-enum ExtraIndex : uint8_t {
+// Core extra-field keys; the index is stored in FieldAction::extra. Names are
+// the ones FlowRecord::extra uses (stable: stored in cases). Indices from
+// XCount on name VendorElements entries (see extraKey()).
+enum ExtraIndex : uint16_t {
     XNone, XNextHop, XNextHop6, XBgpNextHop, XBgpNextHop6, XSrcAs, XDstAs, XSrcMask, XDstMask,
     XSrcMac, XDstMac, XPostSrcMac, XPostDstMac, XVlan, XPostVlan, XDot1qVlan, XPostDot1qVlan,
     XMpls1, XMpls2, XMpls3, XMpls4, XMpls5, XMpls6, XMpls7, XMpls8, XMpls9, XMpls10,
@@ -47,7 +52,7 @@ const ExtraKey kExtraKeys[XCount] = {
     {"natEvent", ExtraFormat::Unsigned}, {"flowId", ExtraFormat::Unsigned},
     {"ingressAcl", ExtraFormat::Hex}, {"egressAcl", ExtraFormat::Hex}, {"username", ExtraFormat::String},
     {"ingressVrf", ExtraFormat::Unsigned}, {"egressVrf", ExtraFormat::Unsigned}, {"vrfName", ExtraFormat::String},
-    {"applicationId", ExtraFormat::Hex}, {"applicationName", ExtraFormat::String},
+    {"applicationId", ExtraFormat::ApplicationId}, {"applicationName", ExtraFormat::String},
     {"applicationDescription", ExtraFormat::String},
     {"interfaceName", ExtraFormat::String}, {"interfaceDescription", ExtraFormat::String},
     {"wlanSsid", ExtraFormat::String},
@@ -64,14 +69,41 @@ const ExtraKey kExtraKeys[XCount] = {
 
 struct Mapped {
     FieldTarget target = FieldTarget::Skip;
-    uint8_t extra = XNone;
+    uint16_t extra = XNone;
+    ExtraFormat format = ExtraFormat::Unsigned;
 };
 
-Mapped extra(uint8_t index) { return {FieldTarget::Extra, index}; }
+Mapped extra(uint16_t index) { return {FieldTarget::Extra, index, kExtraKeys[index].format}; }
 
-// An extra whose wire length must suit its format; anything else is skipped
-// raw (an H3C IPv4-address element of length 2 must not be read as 4 bytes).
-Mapped extraChecked(uint8_t index, uint16_t len)
+// The format a field of this wire length is written in, Omitted when the
+// length cannot hold the type: the field is then skipped raw (an H3C
+// IPv4-address element of length 2 must not be read as 4 bytes). Integers
+// longer than 8 bytes keep their bytes as hex.
+ExtraFormat fitFormat(ExtraFormat f, uint16_t len)
+{
+    if (len == 0)
+        return ExtraFormat::Omitted;
+    switch (f) {
+    case ExtraFormat::Unsigned: case ExtraFormat::Signed: case ExtraFormat::UnsignedIcmp:
+        return isInt(len) ? f : ExtraFormat::Hex;
+    case ExtraFormat::Ipv4: return len == 4 ? f : ExtraFormat::Omitted;
+    case ExtraFormat::Ipv6: return len == 16 ? f : ExtraFormat::Omitted;
+    case ExtraFormat::Mac: return len == 6 ? f : ExtraFormat::Omitted;
+    case ExtraFormat::MplsLabel: return len >= 3 && len <= 4 ? f : ExtraFormat::Omitted;
+    case ExtraFormat::Float: return len == 4 || len == 8 ? f : ExtraFormat::Omitted;
+    case ExtraFormat::Boolean: return len == 1 ? f : ExtraFormat::Omitted;
+    case ExtraFormat::DateSeconds: return len == 4 ? f : ExtraFormat::Omitted;
+    case ExtraFormat::DateMillis: case ExtraFormat::DateMicros: case ExtraFormat::DateNanos:
+        return len == 8 ? f : ExtraFormat::Omitted;
+    case ExtraFormat::String: case ExtraFormat::Hex: case ExtraFormat::ApplicationId:
+        return f; // any length, variable too (checked again per record)
+    case ExtraFormat::Omitted: return f;
+    }
+    return ExtraFormat::Omitted;
+}
+
+// A core extra whose wire length must suit its format; anything else is skipped.
+Mapped extraChecked(uint16_t index, uint16_t len)
 {
     switch (kExtraKeys[index].format) {
     case ExtraFormat::Unsigned: return isInt(len) ? extra(index) : Mapped{};
@@ -80,8 +112,21 @@ Mapped extraChecked(uint8_t index, uint16_t len)
     case ExtraFormat::Mac: return len == 6 ? extra(index) : Mapped{};
     case ExtraFormat::MplsLabel: return len >= 3 && len <= 4 ? extra(index) : Mapped{};
     case ExtraFormat::String: case ExtraFormat::Hex: return extra(index); // any length, variable too
+    default: return fitFormat(kExtraKeys[index].format, len) == ExtraFormat::Omitted ? Mapped{} : extra(index);
     }
-    return {};
+}
+
+// A field the core mapping does not take: an element of VendorElements, or skipped.
+Mapped mapElement(uint32_t enterprise, uint16_t id, uint16_t len, bool ipfix)
+{
+    const VendorElements::Match m = VendorElements::find(enterprise, id, ipfix);
+    if (!m.element || (!m.reverse && (m.element->flags & VendorElement::Core)))
+        return {};
+    const ExtraFormat fit = fitFormat(m.element->key.format, len);
+    if (fit == ExtraFormat::Omitted)
+        return {};
+    const size_t count = VendorElements::all().size();
+    return {FieldTarget::Extra, uint16_t(XCount + (m.reverse ? count : 0) + m.position), fit};
 }
 
 Mapped intOr(FieldTarget t, uint16_t len) { return isInt(len) ? Mapped{t} : Mapped{}; }
@@ -128,7 +173,7 @@ Mapped mapIana(uint16_t ie, uint16_t len)
     case 62: return extraChecked(XNextHop6, len);
     case 63: return extraChecked(XBgpNextHop6, len);
     case 70: case 71: case 72: case 73: case 74: case 75: case 76: case 77: case 78: case 79:
-        return extraChecked(uint8_t(XMpls1 + (ie - 70)), len);
+        return extraChecked(uint16_t(XMpls1 + (ie - 70)), len);
     case 80: return extraChecked(XDstMac, len);
     case 81: return extraChecked(XPostSrcMac, len);
     case 82: return extraChecked(XInterfaceName, len);
@@ -181,8 +226,8 @@ Mapped mapIana(uint16_t ie, uint16_t len)
     }
 }
 
-// NetFlow v9 vendor types above 32767 (no PEN in v9, RFC 3954 §6.2): only
-// the Cisco ASA NSEL ones that are unambiguous in practice.
+// NetFlow v9 vendor types above 32767 (no PEN in v9, RFC 3954 §6.2) that
+// fill core keys: the Cisco ASA NSEL ones. Others are in VendorElements.
 Mapped mapV9Vendor(uint16_t type, uint16_t len)
 {
     switch (type) {
@@ -190,6 +235,12 @@ Mapped mapV9Vendor(uint16_t type, uint16_t len)
     case 33001: return extraChecked(XEgressAcl, len);
     case 33002: return extraChecked(XFwExtEvent, len);
     case 40000: return extraChecked(XUsername, len);
+    // ASA before 8.4 sent NAT and event fields in its own numbers.
+    case 40001: return extraChecked(XXlateSrcAddr, len);
+    case 40002: return extraChecked(XXlateDstAddr, len);
+    case 40003: return extraChecked(XXlateSrcPort, len);
+    case 40004: return extraChecked(XXlateDstPort, len);
+    case 40005: return extraChecked(XFwEvent, len);
     default: return {};
     }
 }
@@ -225,7 +276,21 @@ Mapped mapV9Scope(uint16_t type, uint16_t len)
 
 } // namespace
 
-const ExtraKey& extraKey(uint8_t index) { return kExtraKeys[index < XCount ? index : 0]; }
+const ExtraKey& extraKey(uint16_t index)
+{
+    if (index < XCount)
+        return kExtraKeys[index];
+    const size_t i = index - XCount;
+    const std::span<const VendorElement> all = VendorElements::all();
+    if (i < all.size())
+        return all[i].key;
+    if (i < 2 * all.size())
+        return VendorElements::reverseKey(i - all.size());
+    return kExtraKeys[0];
+}
+
+uint16_t coreExtraKeyCount() { return XCount; }
+uint16_t extraKeyCount() { return uint16_t(XCount + 2 * VendorElements::all().size()); }
 
 ExporterState& TemplateCache::state(const ExporterKey& key)
 {
@@ -252,7 +317,14 @@ CompiledTemplate TemplateCache::compile(uint16_t id, bool ipfix, bool options, c
     t.id = id;
     t.isOptions = options;
     t.fieldCount = uint16_t(count);
+    t.fields.assign(fields, fields + count);
     t.actions.reserve(count);
+    // Names already given to extra fields of this template: a name may come
+    // from two elements (IPv4 and IPv6 next hop, NSEL's two NAT numbers) and
+    // the first wins. Every record of a template has all its fields, so
+    // deciding here is the same as deciding per record.
+    const char* extraNames[kMaxExtraFields];
+    size_t extraCount = 0;
     for (size_t i = 0; i < count; ++i) {
         const RawField& f = fields[i];
         // RFC 7011 §7; some v9 exporters (H3C NetStream) borrow the same escape.
@@ -266,8 +338,25 @@ CompiledTemplate TemplateCache::compile(uint16_t id, bool ipfix, bool options, c
                 m = (!ipfix && f.id > 32767) ? mapV9Vendor(f.id, f.length) : mapIana(f.id, f.length);
             if (variable && m.target != FieldTarget::Extra)
                 m = {};
-        } else if (f.enterprise == kPenReverse && !variable) {
-            m = mapReverse(f.id, f.length);
+            if (m.target == FieldTarget::Skip)
+                m = mapElement(0, f.id, f.length, ipfix);
+        } else if (f.enterprise == kPenReverse) {
+            if (!variable)
+                m = mapReverse(f.id, f.length);
+            if (m.target == FieldTarget::Skip)
+                m = mapElement(f.enterprise, f.id, f.length, ipfix);
+        } else {
+            m = mapElement(f.enterprise, f.id, f.length, ipfix);
+        }
+        if (m.target == FieldTarget::Extra) {
+            const char* name = extraKey(m.extra).name;
+            bool taken = extraCount == kMaxExtraFields;
+            for (size_t j = 0; j < extraCount && !taken; ++j)
+                taken = std::strcmp(extraNames[j], name) == 0;
+            if (taken)
+                m = {};
+            else
+                extraNames[extraCount++] = name;
         }
         const FieldTarget target = m.target;
         switch (target) {
@@ -295,7 +384,7 @@ CompiledTemplate TemplateCache::compile(uint16_t id, bool ipfix, bool options, c
         }
         if (target == FieldTarget::Skip && !variable && f.length == 0)
             continue;
-        t.actions.push_back({variable ? kVariableLength : f.length, target, m.extra});
+        t.actions.push_back({variable ? kVariableLength : f.length, target, m.format, m.extra});
     }
     // Uptime-relative times need the system init time unless the record
     // carries it, or absolute times that win anyway.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "decode/ExtraKey.h"
 #include "model/IpAddress.h"
 
 #include <cstdint>
@@ -35,22 +36,26 @@ enum class FieldTarget : uint8_t {
     Extra,                           // rarer field, formatted into FlowRecord::extra (see ExtraKey)
 };
 
-// How a rarer field is written into the extra JSON.
-enum class ExtraFormat : uint8_t { Unsigned, Ipv4, Ipv6, Mac, MplsLabel, String, Hex };
+// Key of a rarer field in FlowRecord::extra. Indices below the core count
+// are TemplateCache's own keys; above, the elements of VendorElements and
+// their reverse direction. Stable for the life of the program.
+const ExtraKey& extraKey(uint16_t index);
+// extraKey() indices [1, coreExtraKeyCount()) are TemplateCache's own keys,
+// up to extraKeyCount() those of VendorElements (forward, then reverse).
+uint16_t coreExtraKeyCount();
+uint16_t extraKeyCount();
 
-// Names of the rarer fields in FlowRecord::extra; index = FieldAction::extra.
-struct ExtraKey {
-    const char* name;
-    ExtraFormat format;
-};
-const ExtraKey& extraKey(uint8_t index);
+// At most this many fields of one template go into extra (the rest are
+// skipped when the template is compiled, so a record never needs more).
+constexpr size_t kMaxExtraFields = 128;
 
 constexpr uint16_t kVariableLength = 0xFFFF; // RFC 7011 §7
 
 struct FieldAction {
     uint16_t length = 0; // kVariableLength: 1-byte length, 255 escapes to 2 bytes
     FieldTarget target = FieldTarget::Skip;
-    uint8_t extra = 0;   // FieldTarget::Extra: index of its ExtraKey
+    ExtraFormat format = ExtraFormat::Unsigned; // FieldTarget::Extra: how this field is written
+    uint16_t extra = 0;  // FieldTarget::Extra: index of its ExtraKey
 };
 
 // A field specifier as it appears on the wire.
@@ -59,6 +64,7 @@ struct RawField {
     uint16_t length = 0;
     uint32_t enterprise = 0; // IPFIX only; 0 = IANA
     bool scope = false;      // NetFlow v9 options scope field: id is a scope type (RFC 3954 §6.1)
+    bool operator==(const RawField&) const = default;
 };
 
 struct CompiledTemplate {
@@ -75,6 +81,7 @@ struct CompiledTemplate {
     uint16_t fieldCount = 0;
     uint32_t minRecordLength = 0; // fixed lengths + 1 byte per variable field
     std::vector<FieldAction> actions;
+    std::vector<RawField> fields; // as received: a resent, unchanged template is not compiled again
 };
 
 // Identifies one template space: RFC 3954 §5.1 (source id) and RFC 7011 §3.1
@@ -158,8 +165,9 @@ public:
     void clear();
 
     // Compiles wire field specifiers. ipfix selects IPFIX semantics
-    // (enterprise bit, variable length); v9 types above 32767 are vendor
-    // fields without a PEN (RFC 3954 §6.2 reserves none) and are skipped.
+    // (enterprise bit, variable length). Fields the core mapping does not
+    // take are looked up in VendorElements (v9 types above 32767 are vendor
+    // fields without a PEN, RFC 3954 §6.2 reserves none); unknown ones are skipped.
     static CompiledTemplate compile(uint16_t id, bool ipfix, bool options, const RawField* fields, size_t count);
 
 private:
