@@ -30,7 +30,7 @@ void ExportCaptureSource::addDecodeIssues(const UdpDatagram& d)
 void ExportCaptureSource::finishInput()
 {
     m_done = true;
-    m_decoder.finish(m_buffer, m_decodeIssues);
+    m_decoder.finish(m_buffer.records(), m_decodeIssues);
     for (DecodeIssue& i : m_decodeIssues) {
         ++m_rejected;
         addIssue(-1, std::move(i.reason));
@@ -57,15 +57,7 @@ bool ExportCaptureSource::readBatch(std::vector<FlowRecord>& out, size_t maxReco
 {
     size_t given = 0;
     for (;;) {
-        // Hand out what is already decoded first.
-        while (m_bufferPos < m_buffer.size() && given < maxRecords) {
-            out.push_back(std::move(m_buffer[m_bufferPos++]));
-            ++given;
-        }
-        if (m_bufferPos >= m_buffer.size()) {
-            m_buffer.clear();
-            m_bufferPos = 0;
-        }
+        given += m_buffer.drainInto(out, maxRecords - given); // what is already decoded first
         if (given >= maxRecords)
             return !(m_done && m_buffer.empty());
         if (m_done)
@@ -82,7 +74,8 @@ bool ExportCaptureSource::readBatch(std::vector<FlowRecord>& out, size_t maxReco
             finishInput();
             break;
         case CaptureReader::Result::Datagram:
-            m_decoder.decode(d.srcAddr, d.srcPort, d.timestampUs, d.payload, d.length, m_buffer, m_decodeIssues);
+            m_decoder.decode(d.srcAddr, d.srcPort, d.timestampUs, d.payload, d.length, m_buffer.records(),
+                             m_decodeIssues);
             if (!m_decodeIssues.empty())
                 addDecodeIssues(d);
             break;

@@ -2,6 +2,7 @@
 
 #include "decode/ExportDecoder.h"
 #include "import/FlowSource.h"
+#include "import/PendingRecords.h"
 #include "io/CaptureReader.h"
 
 #include <string>
@@ -36,8 +37,7 @@ private:
     CaptureReader m_reader;
     ExportDecoder m_decoder;
     std::string m_path;
-    std::vector<FlowRecord> m_buffer; // decoded but not yet handed out
-    size_t m_bufferPos = 0;
+    PendingRecords m_buffer; // decoded but not yet handed out
     std::vector<DecodeIssue> m_decodeIssues;
     std::vector<ImportIssue> m_issues;
     uint64_t m_rejected = 0;

@@ -35,14 +35,7 @@ bool NfdumpFileSource::readBatch(std::vector<FlowRecord>& out, size_t maxRecords
 {
     size_t given = 0;
     for (;;) {
-        while (m_bufferPos < m_buffer.size() && given < maxRecords) {
-            out.push_back(std::move(m_buffer[m_bufferPos++]));
-            ++given;
-        }
-        if (m_bufferPos >= m_buffer.size()) {
-            m_buffer.clear();
-            m_bufferPos = 0;
-        }
+        given += m_buffer.drainInto(out, maxRecords - given); // what is already decoded first
         if (given >= maxRecords)
             return !(m_done && m_buffer.empty());
         if (m_done)
@@ -64,7 +57,7 @@ bool NfdumpFileSource::readBatch(std::vector<FlowRecord>& out, size_t maxRecords
         case NfdumpBlockReader::Result::Block:
             if (block.type == 4)
                 break; // array block (GeoIP/Tor lookup tables), no flows
-            m_decoder.decodeBlock(block.data, block.size, block.numRecords, m_buffer, m_problems);
+            m_decoder.decodeBlock(block.data, block.size, block.numRecords, m_buffer.records(), m_problems);
             for (NfdumpDecodeProblem& p : m_problems) {
                 if (block.compressed)
                     addIssue(block.fileOffset, std::string(NfdumpFileInfo::compressionName(m_reader.info().compression))

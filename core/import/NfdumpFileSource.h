@@ -2,6 +2,7 @@
 
 #include "decode/NfdumpRecordDecoder.h"
 #include "import/FlowSource.h"
+#include "import/PendingRecords.h"
 #include "io/NfdumpBlockReader.h"
 
 #include <string>
@@ -38,8 +39,7 @@ private:
     NfdumpBlockReader m_reader;
     NfdumpRecordDecoder m_decoder;
     std::string m_path;
-    std::vector<FlowRecord> m_buffer; // decoded but not yet handed out
-    size_t m_bufferPos = 0;
+    PendingRecords m_buffer; // decoded but not yet handed out
     std::vector<NfdumpDecodeProblem> m_problems;
     std::vector<ImportIssue> m_issues;
     uint64_t m_rejected = 0; // records lost with damaged blocks
