@@ -53,6 +53,8 @@ std::vector<double> foldMissedBeats(const std::vector<double>& intervals, double
     return out;
 }
 
+constexpr int kMinInboundBeats = 48; // two days of hourly calls, under an hour of minute ones
+
 } // namespace
 
 std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
@@ -157,6 +159,10 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
                 continue;
             score *= 0.9;
             notes.push_back("inbound: an outside host calling in on a schedule");
+            // An Internet-facing host sees crawlers and bots return on a schedule for a
+            // while; an implant keeps calling. Short inbound series are not reported.
+            if (beats.size() < size_t(kMinInboundBeats))
+                continue;
         }
         if (answeredShare < 0.5) {
             // Retries to a dead host are periodic too, but carry nothing.

@@ -134,9 +134,15 @@ private slots:
         // RITA's ground truth: 73.54.23.243 calls the droplet's :80 every 200-350 s for three
         // days (951 connections): an inbound beacon, and the strongest beacon of the capture.
         const Finding* beacon = nullptr;
+        int beacons = 0;
         for (const Finding& f : a.findings)
-            if (f.type == "beacon" && (!beacon || f.score > beacon->score))
-                beacon = &f;
+            if (f.type == "beacon") {
+                ++beacons;
+                if (!beacon || f.score > beacon->score)
+                    beacon = &f;
+            }
+        // An Internet-facing sensor sees hundreds of returning bots; short inbound series are not beacons.
+        QVERIFY2(beacons < 40, qPrintable(QString::number(beacons)));
         QVERIFY(beacon);
         QCOMPARE(beacon->src->toString(), std::string("73.54.23.243"));
         QCOMPARE(beacon->dst.front().toString(), std::string("64.225.56.201"));
