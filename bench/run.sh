@@ -4,8 +4,9 @@
 #
 #   bench/run.sh [--quick] [--head] [--no-install] [--sizes "1m 10m"]
 #
-#   --quick        1M flows only (a few minutes). The default is 1M and 10M (about 15-25 min the
-#                  first time, most of it generating the inputs and importing 10M rows 5 times).
+#   --quick        1M flows only (3-5 minutes). The default is 1M and 10M: about 16 min on 2 idle
+#                  cores once the inputs exist (+2-5 min to generate them), most of it importing
+#                  10M flows six times.
 #   --no-install   do not apt-get missing tools (tshark, nfdump, sqlite3, time); the columns of the
 #                  missing ones stay empty.
 #   --sizes LIST   sizes to run, from 1m 2m 5m 10m 20m ... (Nm = N million flows).
@@ -23,13 +24,15 @@
 #
 # What runs, per size (1M, 10M):
 #   decode   bench/decode_bench (openFlowSource + readBatch, and CaptureReader + ExportDecoder),
-#            flowsift-cli decode --format csv >/dev/null, tshark -T fields >/dev/null (on 10M: the 1M
-#            file, whose flows are the first 1M of the 10M file), nfcapd receiving the datagrams
-#            replayed over loopback (flows per CPU-second of nfcapd), nfdump -r of that nfcapd file.
-#   import   flowsift-cli import into a fresh case for the pcap, NetFlow CSV, nfdump CSV and JSON
-#            lines versions of the same flows (wall time and peak RSS from /usr/bin/time), and
-#            sqlite3 .import of the same flows as CSV into a table like Flowsift's, then the same
-#            indexes Flowsift builds at commit.
+#            flowsift-cli decode --format csv >/dev/null, tshark -T fields (on 10M: the 1M file,
+#            whose flows are the first 1M of the 10M file), nfcapd receiving the datagrams replayed
+#            over loopback to 127.0.0.1 (flows per CPU-second of nfcapd), nfdump -r of that file.
+#   import   flowsift-cli import into a fresh case for the pcap, NetFlow CSV, nfdump CSV, JSON lines
+#            and nfcapd-file versions of the same flows (wall and CPU time, peak RSS from
+#            /usr/bin/time); bench/import_bench's phase timings of the pcap import; sqlite3 .import
+#            of the same flows as CSV into a table like Flowsift's, then the same 4 indexes.
+#   Rates are reported per CPU-second and per wall second; flow counts are checked against the
+#   generator's manifest.
 # Results: $FLOWSIFT_BENCH_DATA/results/<timestamp>.{tsv,txt,md}.
 set -euo pipefail
 
@@ -50,7 +53,7 @@ while [ $# -gt 0 ]; do
         --no-install) INSTALL=0 ;;
         --head) HEAD_ONLY=1 ;;
         --sizes) SIZES="$2"; shift ;;
-        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
