@@ -1,6 +1,7 @@
 #include "report/FlowTextWriter.h"
 
 #include <charconv>
+#include <iterator>
 
 namespace {
 
@@ -50,74 +51,82 @@ FlowTextWriter::FlowTextWriter(std::FILE* out, Format format)
 {
 }
 
+namespace {
+
+// One output field: the same names and order for the CSV header, CSV rows and JSON keys.
+struct Field {
+    const char* name;
+    enum Kind { Text, Signed, Unsigned } kind;
+};
+constexpr Field kFields[] = {
+    {"exporter", Field::Text},         {"version", Field::Unsigned},     {"observation_domain", Field::Unsigned},
+    {"start_ms", Field::Signed},       {"end_ms", Field::Signed},        {"src_addr", Field::Text},
+    {"dst_addr", Field::Text},         {"src_port", Field::Unsigned},    {"dst_port", Field::Unsigned},
+    {"proto", Field::Unsigned},        {"tcp_flags", Field::Unsigned},   {"tos", Field::Unsigned},
+    {"bytes", Field::Unsigned},        {"packets", Field::Unsigned},     {"rev_bytes", Field::Unsigned},
+    {"rev_packets", Field::Unsigned},  {"sampling_rate", Field::Unsigned}, {"input_if", Field::Unsigned},
+    {"output_if", Field::Unsigned},
+};
+
+} // namespace
+
 const char* FlowTextWriter::columns()
 {
-    return "exporter,version,observation_domain,start_ms,end_ms,src_addr,dst_addr,src_port,dst_port,proto,"
-           "tcp_flags,tos,bytes,packets,rev_bytes,rev_packets,sampling_rate,input_if,output_if,extra";
+    static const std::string header = [] {
+        std::string h;
+        for (const Field& f : kFields)
+            h += std::string(f.name) + ",";
+        return h + "extra";
+    }();
+    return header.c_str();
 }
 
 void FlowTextWriter::write(const FlowRecord& r)
 {
     std::string& s = m_line;
     s.clear();
-    const std::string exporter = exporterText(r);
-    if (m_format == Format::Csv) {
-        if (!m_headerDone) {
-            std::fputs(columns(), m_out);
-            std::fputc('\n', m_out);
-            m_headerDone = true;
+    const bool csv = m_format == Format::Csv;
+    if (csv && !m_headerDone) {
+        std::fputs(columns(), m_out);
+        std::fputc('\n', m_out);
+        m_headerDone = true;
+    }
+    // Addresses and the exporter are plain text from IpAddress: nothing to escape.
+    const std::string texts[] = {exporterText(r), r.src.toString(), r.dst.toString()};
+    const int64_t signedValues[] = {r.startMs, r.endMs};
+    const uint64_t unsignedValues[] = {r.exportVersion, r.observationDomain, r.srcPort,    r.dstPort,
+                                       r.protocol,      r.tcpFlags,          r.tos,        r.bytes,
+                                       r.packets,       r.revBytes,          r.revPackets, r.samplingRate,
+                                       r.inputIf,       r.outputIf};
+    size_t t = 0, si = 0, u = 0;
+    if (!csv)
+        s += '{';
+    for (size_t i = 0; i < std::size(kFields); ++i) {
+        const Field& f = kFields[i];
+        if (csv) {
+            if (i)
+                s += ',';
+        } else {
+            s += i ? ",\"" : "\"";
+            s += f.name;
+            s += "\":";
         }
-        s += exporter;
-        s += ',';
-        appendUnsigned(s, r.exportVersion);
-        s += ',';
-        appendUnsigned(s, r.observationDomain);
-        s += ',';
-        appendSigned(s, r.startMs);
-        s += ',';
-        appendSigned(s, r.endMs);
-        s += ',';
-        s += r.src.toString();
-        s += ',';
-        s += r.dst.toString();
-        for (uint64_t v : {uint64_t(r.srcPort), uint64_t(r.dstPort), uint64_t(r.protocol), uint64_t(r.tcpFlags),
-                           uint64_t(r.tos), r.bytes, r.packets, r.revBytes, r.revPackets, uint64_t(r.samplingRate),
-                           uint64_t(r.inputIf), uint64_t(r.outputIf)}) {
-            s += ',';
-            appendUnsigned(s, v);
+        switch (f.kind) {
+        case Field::Text:
+            if (!csv)
+                s += '"';
+            s += texts[t++];
+            if (!csv)
+                s += '"';
+            break;
+        case Field::Signed: appendSigned(s, signedValues[si++]); break;
+        case Field::Unsigned: appendUnsigned(s, unsignedValues[u++]); break;
         }
+    }
+    if (csv) {
         s += ',';
         appendCsvText(s, r.extra);
     } else {
-        // Addresses and the exporter are plain text from IpAddress: no escaping needed.
-        s += "{\"exporter\":\"";
-        s += exporter;
-        s += "\",\"version\":";
-        appendUnsigned(s, r.exportVersion);
-        s += ",\"observation_domain\":";
-        appendUnsigned(s, r.observationDomain);
-        s += ",\"start_ms\":";
-        appendSigned(s, r.startMs);
-        s += ",\"end_ms\":";
-        appendSigned(s, r.endMs);
-        s += ",\"src_addr\":\"";
-        s += r.src.toString();
-        s += "\",\"dst_addr\":\"";
-        s += r.dst.toString();
-        s += '"';
-        const struct {
-            const char* key;
-            uint64_t value;
-        } numbers[] = {{"src_port", r.srcPort}, {"dst_port", r.dstPort},   {"proto", r.protocol},
-                       {"tcp_flags", r.tcpFlags}, {"tos", r.tos},          {"bytes", r.bytes},
-                       {"packets", r.packets},   {"rev_bytes", r.revBytes}, {"rev_packets", r.revPackets},
-                       {"sampling_rate", r.samplingRate}, {"input_if", r.inputIf}, {"output_if", r.outputIf}};
-        for (const auto& n : numbers) {
-            s += ",\"";
-            s += n.key;
-            s += "\":";
-            appendUnsigned(s, n.value);
-        }
         if (!r.extra.empty()) {
             s += ",\"extra\":"; // already a JSON object
             s += r.extra;
