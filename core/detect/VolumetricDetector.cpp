@@ -85,9 +85,15 @@ Contributors contributors(const DetectionContext& ctx, const IpAddress& dst, int
         c.packets += double(pk);
         ++c.flows;
     };
-    for (const FlowRecord& f : ctx.flows) {
+    // Flows are ordered by start; exporters cut long flows at their active timeout (at
+    // most 30 min in practice), so nothing starting an hour before the episode reaches it.
+    constexpr int64_t kLookbackMs = 3'600'000;
+    auto first = std::lower_bound(ctx.flows.begin(), ctx.flows.end(), fromMs - kLookbackMs,
+                                  [](const FlowRecord& f, int64_t t) { return f.startMs < t; });
+    for (auto it = first; it != ctx.flows.end(); ++it) {
+        const FlowRecord& f = *it;
         if (f.startMs >= toMs)
-            break; // ordered by start
+            break;
         if (std::max(f.endMs, f.startMs) < fromMs)
             continue;
         if (f.dst == dst)
