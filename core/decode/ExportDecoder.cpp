@@ -149,6 +149,21 @@ void appendKey(std::string& out, const char* k)
     out += "\":";
 }
 
+// `"name":` of every extra key, made once: a record's JSON then costs one copy per key.
+const std::vector<std::string>& quotedExtraKeys()
+{
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> v(extraKeyCount());
+        for (uint16_t i = 0; i < v.size(); ++i) {
+            v[i] += '"';
+            v[i] += extraKey(i).name;
+            v[i] += "\":";
+        }
+        return v;
+    }();
+    return keys;
+}
+
 void appendNumber(std::string& out, uint64_t v)
 {
     char buf[24];
@@ -295,11 +310,13 @@ void buildExtra(const Scratch& s, std::string& out, bool icmp, const char* const
         appendNumber(out, s.samplerId);
     }
     // Names are unique per template (TemplateCache::compile keeps the first).
+    const std::vector<std::string>& keys = quotedExtraKeys();
     for (size_t i = 0; i < s.extraCount; ++i) {
         const Scratch::Item& it = s.extras[i];
         if (it.format == ExtraFormat::UnsignedIcmp && !icmp)
             continue;
-        appendKey(out, extraKey(it.key).name);
+        out += out.empty() ? '{' : ',';
+        out += keys[it.key];
         switch (it.format) {
         case ExtraFormat::Unsigned: case ExtraFormat::UnsignedIcmp: appendNumber(out, rdUint(it.p, it.length)); break;
         case ExtraFormat::Signed: {
@@ -311,21 +328,24 @@ void buildExtra(const Scratch& s, std::string& out, bool icmp, const char* const
         }
         case ExtraFormat::Ipv4:
             out += '"';
-            out += IpAddress::fromV4Bytes(it.p).toString();
+            IpAddress::fromV4Bytes(it.p).appendTo(out);
             out += '"';
             break;
         case ExtraFormat::Ipv6:
             out += '"';
-            out += IpAddress::fromV6Bytes(it.p).toString();
+            IpAddress::fromV6Bytes(it.p).appendTo(out);
             out += '"';
             break;
         case ExtraFormat::Mac: {
-            char buf[18];
-            std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", it.p[0], it.p[1], it.p[2], it.p[3],
-                          it.p[4], it.p[5]);
-            out += '"';
-            out += buf;
-            out += '"';
+            static const char digits[] = "0123456789abcdef";
+            char buf[19];
+            buf[0] = '"';
+            for (int b = 0; b < 6; ++b) {
+                buf[1 + 3 * b] = digits[it.p[b] >> 4];
+                buf[2 + 3 * b] = digits[it.p[b] & 15];
+                buf[3 + 3 * b] = b < 5 ? ':' : '"';
+            }
+            out.append(buf, sizeof buf);
             break;
         }
         case ExtraFormat::MplsLabel: // RFC 3032 label stack entry: 20-bit label, 3 bits TC, bottom of stack

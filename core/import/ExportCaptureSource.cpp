@@ -1,5 +1,8 @@
 #include "import/ExportCaptureSource.h"
 
+#include <algorithm>
+#include <iterator>
+
 bool ExportCaptureSource::open(const std::string& path, std::string& error)
 {
     m_path = path;
@@ -73,12 +76,25 @@ bool ExportCaptureSource::readBatch(std::vector<FlowRecord>& out, size_t maxReco
             addIssue(m_reader.bytesRead(), m_reader.lastError());
             finishInput();
             break;
-        case CaptureReader::Result::Datagram:
-            m_decoder.decode(d.srcAddr, d.srcPort, d.timestampUs, d.payload, d.length, m_buffer.records(),
-                             m_decodeIssues);
+        case CaptureReader::Result::Datagram: {
+            // Decode straight into the caller's batch (the buffer is empty here:
+            // drainInto stopped short of maxRecords); only a datagram's records
+            // beyond maxRecords wait in the buffer for the next call.
+            const size_t before = out.size();
+            m_decoder.decode(d.srcAddr, d.srcPort, d.timestampUs, d.payload, d.length, out, m_decodeIssues);
+            const size_t room = maxRecords - given;
+            const size_t decoded = out.size() - before;
+            if (decoded > room) {
+                std::vector<FlowRecord>& rest = m_buffer.records();
+                rest.insert(rest.end(), std::make_move_iterator(out.begin() + std::ptrdiff_t(before + room)),
+                            std::make_move_iterator(out.end()));
+                out.resize(before + room);
+            }
+            given += std::min(decoded, room);
             if (!m_decodeIssues.empty())
                 addDecodeIssues(d);
             break;
+        }
         }
     }
 }

@@ -62,10 +62,31 @@ uint32_t IpAddress::v4() const
 
 std::string IpAddress::toString() const
 {
-    char out[INET6_ADDRSTRLEN] = {};
-    if (isV4())
-        inet_ntop(AF_INET, m_bytes.data() + 12, out, sizeof out);
-    else
-        inet_ntop(AF_INET6, m_bytes.data(), out, sizeof out);
+    std::string out;
+    appendTo(out);
     return out;
+}
+
+void IpAddress::appendTo(std::string& out) const
+{
+    if (isV4()) {
+        // Dotted quads are most of what is printed: inet_ntop formats them with sprintf.
+        char buf[16];
+        char* w = buf;
+        for (int i = 12; i < 16; ++i) {
+            const unsigned b = m_bytes[size_t(i)];
+            if (b >= 100)
+                *w++ = char('0' + b / 100);
+            if (b >= 10)
+                *w++ = char('0' + b / 10 % 10);
+            *w++ = char('0' + b % 10);
+            if (i < 15)
+                *w++ = '.';
+        }
+        out.append(buf, size_t(w - buf));
+        return;
+    }
+    char buf[INET6_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET6, m_bytes.data(), buf, sizeof buf);
+    out.append(buf);
 }

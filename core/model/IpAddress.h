@@ -27,6 +27,8 @@ public:
     uint32_t v4() const; // host order; only meaningful when isV4()
     const std::array<uint8_t, 16>& bytes() const { return m_bytes; }
     std::string toString() const;
+    // Appends the text form (dotted IPv4, RFC 5952 IPv6) without a temporary string.
+    void appendTo(std::string& out) const;
 
     // Byte order is address order: v4-mapped addresses sort together and by value.
     bool operator==(const IpAddress& o) const { return m_bytes == o.m_bytes; }
