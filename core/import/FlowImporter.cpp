@@ -3,12 +3,17 @@
 #include "import/FlowSource.h"
 #include "store/FlowStore.h"
 
-#include <QCryptographicHash>
 #include <QDirIterator>
-#include <QFile>
 #include <QFileInfo>
 
+#include <openssl/evp.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
 
 namespace {
 constexpr size_t kBatchRecords = 8192;
@@ -35,17 +40,37 @@ std::vector<std::string> FlowImporter::expandInputs(const std::vector<std::strin
 
 std::string FlowImporter::sha256OfFile(const std::string& path, std::string& error)
 {
-    QFile file(QString::fromStdString(path));
-    if (!file.open(QIODevice::ReadOnly)) {
-        error = path + ": " + file.errorString().toStdString();
+    // OpenSSL's SHA-256 uses the CPU's SHA extensions where present: several
+    // times QCryptographicHash's speed, and the hash reads the whole input
+    // before the import starts.
+    std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+    if (!file) {
+        error = path + ": " + std::strerror(errno);
         return {};
     }
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&file)) {
+    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+        error = path + ": SHA-256 is not available";
+        return {};
+    }
+    std::vector<unsigned char> buffer(1 << 20);
+    size_t n;
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0)
+        EVP_DigestUpdate(ctx.get(), buffer.data(), n);
+    if (std::ferror(file.get())) {
         error = path + ": read error while hashing";
         return {};
     }
-    return hash.result().toHex().toStdString();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx.get(), digest, &length);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
+    }
+    return out;
 }
 
 ImportResult FlowImporter::importFile(FlowStore& store, const std::string& path, bool force, const Progress& progress,

@@ -59,14 +59,20 @@ const char* const kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == FlowStore::kSchemaVersion - 1, "one migration per schema version");
 
-// Created after the first bulk load (cheaper than maintaining them row by row),
-// on what the detectors and views filter by.
-const char* const kIndexes = R"SQL(
+// Created after the first bulk load (cheaper than maintaining them row by row).
+// Analyses read flows in time order, so an import always ends with this one.
+const char* const kImportIndexes = R"SQL(
 CREATE INDEX IF NOT EXISTS flows_start ON flows(start_ms);
+CREATE INDEX IF NOT EXISTS imports_sha ON imports(sha256);
+)SQL";
+
+// Host and port lookups (drill-down views). Building them took two thirds of a
+// large import, for queries an analysis never runs, so they are made on first
+// use; once they exist, later imports keep them up to date row by row.
+const char* const kLookupIndexes = R"SQL(
 CREATE INDEX IF NOT EXISTS flows_src ON flows(src, start_ms);
 CREATE INDEX IF NOT EXISTS flows_dst ON flows(dst, start_ms);
 CREATE INDEX IF NOT EXISTS flows_dst_port ON flows(dst_port);
-CREATE INDEX IF NOT EXISTS imports_sha ON imports(sha256);
 )SQL";
 
 int64_t nowMs()
@@ -266,7 +272,31 @@ bool FlowStore::migrate(int from)
     return true;
 }
 
-bool FlowStore::createIndexes() { return exec(kIndexes); }
+bool FlowStore::createIndexes() { return exec(kImportIndexes); }
+
+bool FlowStore::ensureLookupIndexes()
+{
+    if (m_inImport) {
+        m_lastError = "lookup indexes cannot be built during an import";
+        return false;
+    }
+    if (!exec("BEGIN IMMEDIATE"))
+        return false;
+    if (!exec(kLookupIndexes)) {
+        const std::string error = m_lastError;
+        exec("ROLLBACK");
+        m_lastError = error;
+        return false;
+    }
+    return exec("COMMIT");
+}
+
+bool FlowStore::hasLookupIndexes() const
+{
+    Statement sel(m_db, "SELECT count(*) FROM sqlite_master WHERE type='index'"
+                        " AND name IN ('flows_src','flows_dst','flows_dst_port')");
+    return sel.step() && sel.integer(0) == 3;
+}
 
 std::optional<FlowStore::ImportRecord> FlowStore::findImportBySha256(const std::string& sha256) const
 {

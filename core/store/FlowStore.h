@@ -71,6 +71,11 @@ public:
     std::vector<ImportRecord> imports() const;
 
     // --- reading flows ---
+    // Indexes for host and port lookups (src, dst, dst_port). Imports build only
+    // the time index; views that look flows up by host call this first. Takes a
+    // while on a large case: call it off the UI thread.
+    bool ensureLookupIndexes();
+    bool hasLookupIndexes() const;
     Summary summary() const;
     // Calls fn for each flow ordered by start time; fn returns false to stop.
     void forEachFlow(const std::function<bool(const FlowRecord&)>& fn) const;

@@ -5,6 +5,7 @@
 #include "import/FlowSource.h"
 #include "store/FlowStore.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -71,6 +72,34 @@ class TestImportPipeline final : public QObject {
     std::atomic_bool m_noCancel{false};
 
 private slots:
+    void sha256OfFileMatchesTheStandardVectors()
+    {
+        // FIPS 180-2 test vectors, and a file longer than the 1 MiB read buffer.
+        const std::string abc = path("abc.bin");
+        QFile f(QString::fromStdString(abc));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("abc");
+        f.close();
+        std::string error;
+        QCOMPARE(FlowImporter::sha256OfFile(abc, error),
+                 std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        const std::string million = path("million-a.bin");
+        QFile g(QString::fromStdString(million));
+        QVERIFY(g.open(QIODevice::WriteOnly));
+        g.write(QByteArray(1000000, 'a'));
+        g.write(QByteArray(1100000, 'a')); // 2.1M 'a': more than two buffers
+        g.close();
+        // Across buffers: the same digest as Qt's independent implementation.
+        QCOMPARE(FlowImporter::sha256OfFile(million, error),
+                 QCryptographicHash::hash(QByteArray(2100000, 'a'), QCryptographicHash::Sha256).toHex().toStdString());
+        g.resize(1000000);
+        QCOMPARE(FlowImporter::sha256OfFile(million, error),
+                 std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+        QVERIFY(error.empty());
+        QVERIFY(FlowImporter::sha256OfFile(path("missing.bin"), error).empty());
+        QVERIFY2(QByteArray::fromStdString(error).contains("missing.bin: No such file"), error.c_str());
+    }
+
     void duplicateImportIsSkippedUnlessForced()
     {
         const std::string input = path("dup.csv");

@@ -1,6 +1,8 @@
 #include "detect/DetectorEngine.h"
 #include "store/FlowStore.h"
 
+#include <sqlite3.h>
+
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -104,6 +106,48 @@ private slots:
         QCOMPARE(imports[0].issues.at(0).reason, std::string("bad set length"));
         QVERIFY(store->findImportBySha256("abc"));
         QVERIFY(!store->findImportBySha256("abd"));
+    }
+
+    void lookupIndexesAreBuiltOnFirstUseAndKeptByLaterImports()
+    {
+        std::string error;
+        const std::string file = path("indexes.flowsift");
+        auto store = FlowStore::open(file, error);
+        QVERIFY2(store, error.c_str());
+        int64_t id = store->beginImport({0, "a.pcap", 1, "a1", "pcap-netflow", 0, 0, 0, 0, {}});
+        std::vector<FlowRecord> flows;
+        for (int i = 0; i < 300; ++i)
+            flows.push_back(makeFlow(i));
+        QVERIFY(store->insertFlows(flows));
+        QVERIFY(!store->ensureLookupIndexes()); // not inside an import's transaction
+        QVERIFY(store->commitImport(id, 300, 300, 0, {}));
+        QVERIFY(!store->hasLookupIndexes()); // an import builds only the time index
+        QVERIFY2(store->ensureLookupIndexes(), store->lastError().c_str());
+        QVERIFY(store->hasLookupIndexes());
+        QVERIFY(store->ensureLookupIndexes()); // idempotent
+
+        id = store->beginImport({0, "b.pcap", 1, "b1", "pcap-netflow", 0, 0, 0, 0, {}});
+        QVERIFY(store->insertFlows({makeFlow(1000)}));
+        QVERIFY(store->commitImport(id, 1, 1, 0, {}));
+        store.reset();
+
+        // The indexes are in the file, complete, and chosen for host lookups.
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        auto scalar = [&](const char* sql) {
+            sqlite3_stmt* st = nullptr;
+            sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+            std::string v = st && sqlite3_step(st) == SQLITE_ROW
+                ? reinterpret_cast<const char*>(sqlite3_column_text(st, sqlite3_column_count(st) - 1)) : "";
+            sqlite3_finalize(st);
+            return v;
+        };
+        QCOMPARE(scalar("PRAGMA integrity_check"), std::string("ok"));
+        QCOMPARE(scalar("SELECT count(*) FROM flows INDEXED BY flows_dst_port WHERE dst_port=443"),
+                 std::string("301"));
+        QVERIFY(QByteArray::fromStdString(scalar("EXPLAIN QUERY PLAN SELECT * FROM flows WHERE src=x'00'"))
+                    .contains("flows_src"));
+        sqlite3_close(db);
     }
 
     void rolledBackImportLeavesNothing()
