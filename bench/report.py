@@ -172,9 +172,9 @@ def main():
             ["size", "input", "flows/CPU-s", "flows/s wall", "seconds", "peak RSS MB", "case MB",
              "vs .import", "vs .import wall", "vs .import+idx"], rows,
             ["  flowsift-cli import: content sniffing, SHA-256 of the file, decode/parse, one transaction of "
-             "INSERTs, then the 4 flow indexes at commit.",
+             "INSERTs, then the time index (flows_start) at commit.",
              "  sqlite3 .import: the same flows as CSV (bench/gen_exports.py sqlite-csv) into a table with the "
-             "columns of Flowsift's flows table, one transaction; + idx: then the same 4 indexes."])
+             "columns of Flowsift's flows table, one transaction; + idx: then the same time index."])
 
     rows = []
     for s in sizes:
@@ -190,7 +190,7 @@ def main():
         rows.append(cells)
     if rows:
         section("Where the pcap import's wall time goes (bench/import_bench, same steps as FlowImporter)",
-                ["size", "SHA-256 of file", "read + decode", "insertFlows", "commit (4 indexes)", "total"], rows)
+                ["size", "SHA-256 of file", "read + decode", "insertFlows", "commit (time index)", "total"], rows)
 
     # Targets
     big = sizes[-1] if sizes else None
