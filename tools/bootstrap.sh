@@ -10,7 +10,7 @@ FLOWSIFT_PACKAGES=(
   build-essential cmake pkg-config
   qt6-base-dev qt6-base-dev-tools libgl-dev libqcustomplot-dev
   libsqlite3-dev nlohmann-json3-dev libpcap-dev zlib1g-dev
-  liblzo2-dev libbz2-dev liblz4-dev libzstd-dev libssl-dev
+  liblzo2-dev libbz2-dev liblz4-dev libzstd-dev libssl-dev python3-jsonschema
   fonts-dejavu-core xvfb xauth
 )
 

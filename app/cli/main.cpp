@@ -1,4 +1,5 @@
 // flowsift-cli: the whole analysis without a display. Links core only.
+#include "analysis/DetectionConfig.h"
 #include "analysis/DetectionSettings.h"
 #include "detect/DetectorEngine.h"
 #include "import/ExportCaptureSource.h"
@@ -32,9 +33,14 @@ void onSignal(int) { g_cancel = true; }
 
 const char* const kUsage = R"(Usage:
   flowsift-cli analyze --flow-file FILE [--flow-file FILE...] [--output REPORT.json] [--db CASE.flowsift]
-                       [--internal CIDR[,CIDR...]] [--force] [--quiet]
+                       [--internal CIDR[,CIDR...]] [--config CONFIG.json] [--indicators LIST.txt]
+                       [--force] [--quiet]
       Import the flow file(s) (pcap/pcapng of NetFlow v5/v9/IPFIX export traffic), run every detector
-      and write the JSON findings report. Without --db the case is temporary.
+      and write the JSON findings report. Without --db the case is temporary. --config: thresholds,
+      allowlist rules, networks (docs/detection-config.md); --indicators: known-bad addresses or
+      networks, one per line, matched against every flow (repeatable).
+  flowsift-cli config [CONFIG.json]
+      Print the detection configuration: the defaults, or the given file applied over them.
   flowsift-cli import FILE|DIR... --db CASE.flowsift [--force]
       Import files (directories: every file below them) into a case; a file already in the case is
       skipped unless --force. Formats, recognised by content, plain or gzip: pcap/pcapng of NetFlow
@@ -56,6 +62,8 @@ struct Options {
     std::string output;
     std::string db;
     std::string internal;
+    std::string config;
+    std::vector<std::string> indicators;
     std::string format = "csv";
     bool force = false;
     bool quiet = false;
@@ -112,6 +120,14 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
                 error = "--internal needs at least one network (CIDR[,CIDR...])";
                 return false;
             }
+        } else if (a == "--config") {
+            if (!value(o.config))
+                return false;
+        } else if (a == "--indicators") {
+            std::string v;
+            if (!value(v))
+                return false;
+            o.indicators.push_back(v);
         } else if (a == "--format") {
             if (!value(o.format))
                 return false;
@@ -209,23 +225,6 @@ bool importAll(FlowStore& store, const Options& o)
     return allOk;
 }
 
-nlohmann::json analysisDescription(const DetectionContext& context)
-{
-    nlohmann::json internal = nlohmann::json::array();
-    const auto& nets = context.settings.internalNetworks.empty() ? DetectionSettings::defaultInternalNetworks()
-                                                                 : context.settings.internalNetworks;
-    for (const IpPrefix& p : nets)
-        internal.push_back(p.toString());
-    nlohmann::json inferred = nlohmann::json::array();
-    for (const IpPrefix& p : context.settings.inferredNetworks)
-        inferred.push_back(p.toString());
-    return {{"internal_networks", internal},
-            {"internal_networks_inferred", inferred},
-            {"flows_analysed", context.flows.size()},
-            {"duplicate_records_ignored", context.duplicateRecords},
-            {"conversations", context.conversations.size()}};
-}
-
 void printSummary(std::ostream& out, const FlowStore& store, const DetectionContext& context,
                   const std::vector<Finding>& findings, bool reportWritten)
 {
@@ -251,7 +250,7 @@ void printSummary(std::ostream& out, const FlowStore& store, const DetectionCont
             break;
         }
         char line[64];
-        std::snprintf(line, sizeof line, "  %-8s %5.1f  %-12s ", severityName(f.severity), f.score, f.type.c_str());
+        std::snprintf(line, sizeof line, "  %-8s %5.1f  %-15s ", severityName(f.severity), f.score, f.type.c_str());
         out << line << f.summary << "\n";
     }
 }
@@ -262,8 +261,23 @@ int analyze(const Options& o)
         return usageError("analyze needs --flow-file FILE (or --db CASE)");
     DetectionSettings settings;
     std::string error;
-    if (!o.internal.empty() && !parseInternal(o.internal, settings, error))
-        return usageError(error);
+    if (!o.config.empty() && !DetectionConfig::applyFile(o.config, settings, error)) {
+        std::cerr << "flowsift-cli: " << error << "\n";
+        return 2;
+    }
+    if (!o.internal.empty()) {
+        settings.internalNetworks.clear(); // --internal wins over the configuration file
+        if (!parseInternal(o.internal, settings, error))
+            return usageError(error);
+    }
+    settings.indicatorFiles.insert(settings.indicatorFiles.end(), o.indicators.begin(), o.indicators.end());
+    std::vector<std::string> indicatorProblems;
+    if (!DetectionConfig::loadIndicatorFiles(settings, indicatorProblems, error)) {
+        std::cerr << "flowsift-cli: " << error << "\n";
+        return 1;
+    }
+    for (const std::string& p : indicatorProblems)
+        std::cerr << "  warning: " << p << "\n";
     if (!checkOutputPath(o, error)) {
         std::cerr << "flowsift-cli: " << error << "\n";
         return 1;
@@ -286,17 +300,18 @@ int analyze(const Options& o)
         return 1;
     }
     const DetectionContext context = DetectorEngine::buildContext(*store, settings, g_cancel);
-    const std::vector<Finding> findings = DetectorEngine().run(context, g_cancel);
+    const std::vector<Finding> findings = DetectorEngine(settings.thresholds).run(context, g_cancel);
     if (g_cancel) {
         std::cerr << "flowsift-cli: interrupted\n";
         return kExitInterrupted;
     }
-    if (!store->replaceFindings(findings))
+    const nlohmann::json analysis = JsonReport::describeAnalysis(context);
+    if (!store->replaceFindings(findings, analysis))
         std::cerr << "flowsift-cli: warning: cannot save findings in the case: " << store->lastError() << "\n";
     if (!o.output.empty()) {
         JsonReport::Options ro;
         ro.temporaryCase = o.db.empty();
-        ro.analysis = analysisDescription(context);
+        ro.analysis = analysis;
         if (!JsonReport::writeFile(*store, findings, o.output, error, ro)) {
             std::cerr << "flowsift-cli: " << error << "\n";
             return 1;
@@ -386,6 +401,20 @@ int decodeCommand(const Options& o)
     return 0;
 }
 
+int configCommand(const Options& o)
+{
+    if (o.inputs.size() > 1)
+        return usageError("config takes at most one CONFIG.json");
+    DetectionSettings settings;
+    std::string error;
+    if (!o.inputs.empty() && !DetectionConfig::applyFile(o.inputs.front(), settings, error)) {
+        std::cerr << "flowsift-cli: " << error << "\n";
+        return 2;
+    }
+    std::cout << DetectionConfig::toJson(settings).dump(2) << "\n";
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -418,6 +447,8 @@ int main(int argc, char** argv)
         return importCommand(o);
     if (o.command == "decode")
         return decodeCommand(o);
+    if (o.command == "config")
+        return configCommand(o);
     if (o.command.empty())
         return usageError("no command given");
     return usageError("unknown command " + o.command);

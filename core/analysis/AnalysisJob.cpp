@@ -2,6 +2,7 @@
 
 #include "detect/DetectorEngine.h"
 #include "import/FlowImporter.h"
+#include "report/JsonReport.h"
 #include "store/FlowStore.h"
 
 #include <QElapsedTimer>
@@ -94,7 +95,7 @@ void AnalysisJob::run(QString casePath, QStringList inputs, DetectionSettings se
         return;
     }
     emit stageChanged(tr("Running detectors"));
-    DetectorEngine engine;
+    DetectorEngine engine(context.settings.thresholds);
     std::vector<Finding> findings = engine.run(context, m_cancel, [this](const std::string& stage) {
         emit stageChanged(QString::fromStdString(stage));
     });
@@ -102,7 +103,7 @@ void AnalysisJob::run(QString casePath, QStringList inputs, DetectionSettings se
         finishRun(true);
         return;
     }
-    if (!store->replaceFindings(findings))
+    if (!store->replaceFindings(findings, JsonReport::describeAnalysis(context)))
         emit failed(QString::fromStdString(casePath.toStdString() + ": cannot save findings: " + store->lastError()));
     emit findingsReady(findings);
     store.reset();

@@ -77,5 +77,13 @@ std::vector<SuppressionRule> SuppressionRule::defaults()
     dns.findingType = "beacon";
     dns.protocol = 17;
     dns.ports = {53};
-    return {ntp, dns};
+    // A resolver's or time client's stream of queries on one socket looks like
+    // an hours-long UDP session to the exporter.
+    SuppressionRule dnsSession = dns;
+    dnsSession.name = "dns-session";
+    dnsSession.findingType = "long_connection";
+    SuppressionRule ntpSession = ntp;
+    ntpSession.name = "ntp-session";
+    ntpSession.findingType = "long_connection";
+    return {ntp, dns, dnsSession, ntpSession};
 }

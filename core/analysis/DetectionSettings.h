@@ -1,5 +1,6 @@
 #pragma once
 
+#include "detect/DetectorParameters.h"
 #include "model/IpAddress.h"
 
 #include <string>
@@ -23,14 +24,25 @@ struct SuppressionRule {
     uint8_t protocol = 0;     // 0: any
     std::vector<uint16_t> ports;         // the finding's destination ports must all be among these; empty: any
     std::vector<IpPrefix> destinations;  // the finding's destinations must all be inside; empty: any
+    std::vector<IpPrefix> sources;       // the finding's source must be inside one; empty: any
     bool enabled = true;
 
-    static std::vector<SuppressionRule> defaults(); // NTP and DNS beacons
+    static std::vector<SuppressionRule> defaults(); // NTP and DNS beacons and long UDP sessions
+};
+
+// A known-bad address or network from the user's indicator list.
+struct Indicator {
+    IpPrefix prefix;
+    std::string label;  // what the list said about it (the rest of its line), may be empty
+    std::string origin; // "file:line"
 };
 
 // What the detectors need to know about the network under investigation.
 struct DetectionSettings {
+    DetectorThresholds thresholds;
     std::vector<SuppressionRule> suppressions = SuppressionRule::defaults();
+    std::vector<Indicator> indicators;
+    std::vector<std::string> indicatorFiles; // where they came from (reported)
     std::vector<IpPrefix> internalNetworks; // empty -> defaults
     // Global IPv6 prefixes have no private range: learn the site's /48s from
     // the traffic (see InternalNetworkInference) unless the user said which.

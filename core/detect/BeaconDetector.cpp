@@ -53,8 +53,6 @@ std::vector<double> foldMissedBeats(const std::vector<double>& intervals, double
     return out;
 }
 
-constexpr int kMinInboundBeats = 48; // two days of hourly calls, under an hour of minute ones
-
 } // namespace
 
 std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
@@ -161,7 +159,7 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             notes.push_back("inbound: an outside host calling in on a schedule");
             // An Internet-facing host sees crawlers and bots return on a schedule for a
             // while; an implant keeps calling. Short inbound series are not reported.
-            if (beats.size() < size_t(kMinInboundBeats))
+            if (beats.size() < size_t(m_params.minInboundBeats))
                 continue;
         }
         if (answeredShare < 0.5) {

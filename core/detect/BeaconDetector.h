@@ -1,6 +1,7 @@
 #pragma once
 
 #include "detect/Detector.h"
+#include "detect/DetectorParameters.h"
 
 // Command-and-control beaconing (ATT&CK T1071, T1573): an internal host
 // connecting to one external host at regular intervals with similar sizes.
@@ -9,11 +10,7 @@
 // beat, and a prevalence check for destinations most hosts talk to.
 class BeaconDetector final : public Detector {
 public:
-    struct Parameters {
-        int minBeats = 8;             // fewer beats cannot show regularity
-        int64_t beatMergeMs = 2000;   // connections this close form one beat
-        double commonPrevalence = 0.05; // share of internal clients (and at least 3) that makes a destination common
-    };
+    using Parameters = BeaconParameters;
 
     BeaconDetector() = default;
     explicit BeaconDetector(Parameters p) : m_params(p) {}

@@ -4,7 +4,9 @@
 #include "detect/ConversationBuilder.h"
 #include "detect/ExfiltrationDetector.h"
 #include "detect/FlowDeduplicator.h"
+#include "detect/IndicatorDetector.h"
 #include "detect/InternalNetworkInference.h"
+#include "detect/LongConnectionDetector.h"
 #include "detect/PortScanDetector.h"
 #include "detect/VolumetricDetector.h"
 #include "store/FlowStore.h"
@@ -13,12 +15,14 @@
 
 #include <algorithm>
 
-DetectorEngine::DetectorEngine()
+DetectorEngine::DetectorEngine(const DetectorThresholds& t)
 {
-    m_detectors.push_back(std::make_unique<BeaconDetector>());
-    m_detectors.push_back(std::make_unique<PortScanDetector>());
-    m_detectors.push_back(std::make_unique<ExfiltrationDetector>());
-    m_detectors.push_back(std::make_unique<VolumetricDetector>());
+    m_detectors.push_back(std::make_unique<BeaconDetector>(t.beacon));
+    m_detectors.push_back(std::make_unique<PortScanDetector>(t.portScan));
+    m_detectors.push_back(std::make_unique<ExfiltrationDetector>(t.exfiltration));
+    m_detectors.push_back(std::make_unique<VolumetricDetector>(t.volumetric));
+    m_detectors.push_back(std::make_unique<LongConnectionDetector>(t.longConnection));
+    m_detectors.push_back(std::make_unique<IndicatorDetector>());
 }
 
 DetectorEngine::DetectorEngine(std::vector<std::unique_ptr<Detector>> detectors)
@@ -95,6 +99,11 @@ bool DetectorEngine::suppresses(const SuppressionRule& rule, const Finding& f)
             if (std::none_of(rule.destinations.begin(), rule.destinations.end(),
                              [&](const IpPrefix& p) { return p.contains(d); }))
                 return false;
+    }
+    if (!rule.sources.empty()) {
+        if (!f.src || std::none_of(rule.sources.begin(), rule.sources.end(),
+                                   [&](const IpPrefix& p) { return p.contains(*f.src); }))
+            return false;
     }
     return true;
 }

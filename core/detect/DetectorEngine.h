@@ -19,7 +19,8 @@ class DetectorEngine final {
 public:
     using Progress = std::function<void(const std::string& stage)>;
 
-    DetectorEngine(); // all built-in detectors
+    // All built-in detectors, with these thresholds (settings.thresholds of an analysis).
+    explicit DetectorEngine(const DetectorThresholds& thresholds = {});
     explicit DetectorEngine(std::vector<std::unique_ptr<Detector>> detectors);
 
     static DetectionContext buildContext(const FlowStore& store, const DetectionSettings& settings,

@@ -1,16 +1,14 @@
 #pragma once
 
 #include "detect/Detector.h"
+#include "detect/DetectorParameters.h"
 
 // Exfiltration over C2 or other channels (ATT&CK T1041, T1048): an internal
 // host sending far more to one external destination than its peers send to
 // theirs, mostly uploading (producer/consumer ratio), to a rare destination.
 class ExfiltrationDetector final : public Detector {
 public:
-    struct Parameters {
-        double minBytes = 10e6; // below this an upload is not worth an analyst's time
-        double minProducerConsumerRatio = 0.2;
-    };
+    using Parameters = ExfiltrationParameters;
 
     ExfiltrationDetector() = default;
     explicit ExfiltrationDetector(Parameters p) : m_params(p) {}

@@ -1,16 +1,14 @@
 #pragma once
 
 #include "detect/Detector.h"
+#include "detect/DetectorParameters.h"
 
 // Network service discovery (ATT&CK T1046): one source trying one port on many
 // hosts (horizontal) or many ports on one host (vertical). Only failed attempts
 // count towards a scan, so a busy client that talks to many servers is not one.
 class PortScanDetector final : public Detector {
 public:
-    struct Parameters {
-        int minFailedTargets = 15; // hosts (horizontal) or ports (vertical)
-        double minFailedShare = 0.3;
-    };
+    using Parameters = PortScanParameters;
 
     PortScanDetector() = default;
     explicit PortScanDetector(Parameters p) : m_params(p) {}

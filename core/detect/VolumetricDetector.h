@@ -1,18 +1,14 @@
 #pragma once
 
 #include "detect/Detector.h"
+#include "detect/DetectorParameters.h"
 
 // Volumetric anomalies (ATT&CK T1498, T1499): packets and flows per time bucket
 // against a robust baseline (median and MAD of the same series), per internal
 // destination (floods against one host) and network-wide.
 class VolumetricDetector final : public Detector {
 public:
-    struct Parameters {
-        int64_t bucketMs = 60'000;
-        double minZ = 8;          // robust z-score of the bucket's packets
-        double minPacketsPerSecond = 20;
-        int minSources = 10;      // a flood from one host is a transfer, not a flood
-    };
+    using Parameters = VolumetricParameters;
 
     VolumetricDetector() = default;
     explicit VolumetricDetector(Parameters p) : m_params(p) {}

@@ -1,5 +1,7 @@
 #include "report/JsonReport.h"
 
+#include "analysis/DetectionConfig.h"
+#include "detect/HostRanking.h"
 #include "model/TextFormat.h"
 #include "store/FlowStore.h"
 
@@ -28,6 +30,25 @@ nlohmann::json JsonReport::findingToJson(const Finding& f)
             {"evidence", f.evidence},
             {"attack", f.attack},
             {"filter", f.filter}};
+}
+
+nlohmann::json JsonReport::describeAnalysis(const DetectionContext& context)
+{
+    nlohmann::json internal = nlohmann::json::array();
+    const auto& nets = context.settings.internalNetworks.empty() ? DetectionSettings::defaultInternalNetworks()
+                                                                 : context.settings.internalNetworks;
+    for (const IpPrefix& p : nets)
+        internal.push_back(p.toString());
+    nlohmann::json inferred = nlohmann::json::array();
+    for (const IpPrefix& p : context.settings.inferredNetworks)
+        inferred.push_back(p.toString());
+    return {{"configuration", DetectionConfig::toJson(context.settings)},
+            {"internal_networks", internal},
+            {"internal_networks_inferred", inferred},
+            {"indicators_loaded", context.settings.indicators.size()},
+            {"flows_analysed", context.flows.size()},
+            {"duplicate_records_ignored", context.duplicateRecords},
+            {"conversations", context.conversations.size()}};
 }
 
 nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Finding>& findings,
@@ -61,6 +82,26 @@ nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Findi
         bySeverity[severityName(f.severity)] = bySeverity[severityName(f.severity)].get<int>() + 1;
         list.push_back(findingToJson(f));
     }
+    // The analysis as run now, or as stored with the case's findings.
+    const nlohmann::json analysis = options.analysis.is_null() ? store.analysis() : options.analysis;
+    DetectionSettings settings;
+    std::string ignored;
+    if (analysis.is_object() && analysis.contains("configuration"))
+        DetectionConfig::apply(analysis["configuration"], settings, "analysis", ignored);
+    if (analysis.is_object() && analysis.contains("internal_networks_inferred"))
+        for (const auto& net : analysis["internal_networks_inferred"])
+            if (IpPrefix p; net.is_string() && IpPrefix::parse(net.get<std::string>(), p))
+                settings.inferredNetworks.push_back(p);
+    nlohmann::json hosts = nlohmann::json::array();
+    for (const HostScore& h : HostRanking::rank(findings, settings)) {
+        if (hosts.size() == kHostsListed)
+            break;
+        hosts.push_back({{"host", h.host.toString()},
+                         {"score", h.score},
+                         {"severity", severityName(h.severity)},
+                         {"types", h.types},
+                         {"findings", h.findingIds}});
+    }
     return {{"metadata",
              {{"inputs", inputs},
               {"flows", s.flows},
@@ -72,9 +113,10 @@ nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Findi
               {"generated", TextFormat::isoTime(now)},
               {"version", FLOWSIFT_VERSION},
               {"case", options.temporaryCase ? nlohmann::json(nullptr) : nlohmann::json(store.path())},
-              {"analysis", options.analysis},
+              {"analysis", analysis},
               {"findings_by_severity", bySeverity}}},
-            {"findings", list}};
+            {"findings", list},
+            {"hosts", hosts}};
 }
 
 bool JsonReport::writeFile(const FlowStore& store, const std::vector<Finding>& findings, const std::string& path,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "detect/DetectionContext.h"
 #include "model/Finding.h"
 
 #include <nlohmann/json.hpp>
@@ -9,19 +10,24 @@
 
 class FlowStore;
 
-// The findings report that other tools read: {"metadata": {...}, "findings": [...]}.
-// Field names are a contract; add fields, never rename them.
+// The findings report that other tools read: {"metadata": {...}, "findings": [...],
+// "hosts": [...]}. Field names are a contract (resources/schema/report.schema.json);
+// add fields, never rename them.
 struct JsonReportOptions {
     bool temporaryCase = false;        // the case is deleted after the run: no path to report
-    nlohmann::json analysis = nullptr; // how the analysis ran (networks, duplicates...), if known
+    // How the analysis ran (configuration, networks, duplicates...); null: as stored in the case.
+    nlohmann::json analysis = nullptr;
 };
 
 class JsonReport final {
 public:
     using Options = JsonReportOptions;
     static constexpr size_t kIssuesPerInput = 20;
+    static constexpr size_t kHostsListed = 100;
 
     static nlohmann::json findingToJson(const Finding& finding);
+    // How an analysis ran: its configuration, internal networks (given and learnt), what was analysed.
+    static nlohmann::json describeAnalysis(const DetectionContext& context);
     static nlohmann::json build(const FlowStore& store, const std::vector<Finding>& findings,
                                 const Options& options = Options());
     // Writes the report ("-": standard output); false with error (naming the path) on failure.

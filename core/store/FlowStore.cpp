@@ -542,13 +542,24 @@ void FlowStore::forEachFlow(const std::function<bool(const FlowRecord&)>& fn) co
     }
 }
 
-bool FlowStore::replaceFindings(const std::vector<Finding>& findings)
+bool FlowStore::replaceFindings(const std::vector<Finding>& findings, const nlohmann::json& analysis)
 {
     if (!exec("BEGIN IMMEDIATE"))
         return false;
     if (!exec("DELETE FROM findings")) {
         exec("ROLLBACK");
         return false;
+    }
+    {
+        // How these findings were made (configuration, networks), for reports written later.
+        Statement meta(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('analysis', ?)");
+        const std::string text = analysis.is_null() ? std::string("null") : analysis.dump();
+        sqlite3_bind_text(meta.get(), 1, text.c_str(), -1, SQLITE_STATIC);
+        if (sqlite3_step(meta.get()) != SQLITE_DONE) {
+            m_lastError = sqlite3_errmsg(m_db);
+            exec("ROLLBACK");
+            return false;
+        }
     }
     Statement ins(m_db,
         "INSERT OR REPLACE INTO findings(id, rank, type, subtype, severity, score, src, dst, dst_ports, proto,"
@@ -591,6 +602,15 @@ bool FlowStore::replaceFindings(const std::vector<Finding>& findings)
         }
     }
     return exec("COMMIT");
+}
+
+nlohmann::json FlowStore::analysis() const
+{
+    Statement sel(m_db, "SELECT value FROM meta WHERE key='analysis'");
+    if (!sel.step())
+        return nullptr;
+    nlohmann::json j = nlohmann::json::parse(sel.text(0), nullptr, false);
+    return j.is_discarded() ? nlohmann::json(nullptr) : j;
 }
 
 std::vector<Finding> FlowStore::findings() const

@@ -81,7 +81,9 @@ public:
     void forEachFlow(const std::function<bool(const FlowRecord&)>& fn) const;
 
     // --- findings of the latest analysis ---
-    bool replaceFindings(const std::vector<Finding>& findings);
+    // analysis: how they were made (configuration, networks), kept for later reports.
+    bool replaceFindings(const std::vector<Finding>& findings, const nlohmann::json& analysis = nullptr);
+    nlohmann::json analysis() const; // null when no analysis was stored
     std::vector<Finding> findings() const;
 
 private:

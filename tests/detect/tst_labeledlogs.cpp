@@ -37,7 +37,7 @@ class TestLabeledLogs : public QObject {
             FlowImporter::importFile(*store, path, false, {}, cancel);
         a.flows = store->summary().flows;
         const DetectionContext ctx = DetectorEngine::buildContext(*store, settings, cancel);
-        a.findings = DetectorEngine().run(ctx, cancel);
+        a.findings = DetectorEngine(settings.thresholds).run(ctx, cancel);
         return a;
     }
 
@@ -102,6 +102,24 @@ private slots:
         QVERIFY2(f->severity >= Severity::High, f->summary.c_str());
         // Zeek's REJ retries from one source port are separate attempts, not duplicates.
         QVERIFY(f->evidence["beats"].get<int>() >= 200);
+    }
+
+    void slipsLongConnection()
+    {
+        // Slips expects "Long Connection" (over 1500 s) on this Argus log: 10.8.0.69 keeps
+        // Google's push service (tcp/5228) open for about an hour at a time, Argus cutting
+        // the session into hour-long records.
+        const Analysis a = analyse(QStringLiteral("slips/test2-malicious.binetflow"));
+        const Finding* f = find(a, "long_connection", "", "10.8.0.69", "74.125.133.188");
+        QVERIFY(f);
+        QCOMPARE(f->evidence["longest_seconds"].get<double>(), 3581.0); // the record's Dur 3580.963135
+        QCOMPARE(f->evidence["long_sessions"].get<int>(), 4);
+        QVERIFY(std::find(f->dstPorts.begin(), f->dstPorts.end(), 5228) != f->dstPorts.end());
+        QCOMPARE(f->severity, Severity::Medium); // a lead to look at, not an alarm
+        // ICMP unreachables and IGMP reports to 0.0.0.1 last as long, and are no connections.
+        for (const Finding& g : a.findings)
+            if (g.type == "long_connection")
+                QVERIFY2(g.protocol == IpProtocol::Tcp || g.protocol == IpProtocol::Udp, g.summary.c_str());
     }
 
     void benignNfdumpCaptureRaisesNothingHigh()
