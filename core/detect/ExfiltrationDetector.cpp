@@ -77,7 +77,12 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
         const double peer = clamp01(peerZ / 8);
         const double ratio = clamp01(pcr);
         const double rarity = talkers <= 1 ? 1.0 : clamp01(1.0 - std::log10(double(talkers)) / 1.3);
-        const double score = 100 * (0.4 * volume + 0.25 * peer + 0.2 * ratio + 0.15 * rarity);
+        // The host's own history: this destination against everything else it uploaded. Exfiltration
+        // split over many moderate flows stays modest in volume but dwarfs the host's other uploads
+        // (a client sends kilobytes of requests); a backup server uploading everywhere scores 0.
+        // 1 % of minBytes keeps a host that uploads nothing else from dividing by zero.
+        const double ownHistory = clamp01(std::log10(t.sent / (ownOther + 0.01 * m_params.minBytes)) / 2); // 100x -> 1
+        const double score = 100 * (0.3 * volume + 0.2 * peer + 0.15 * ratio + 0.15 * rarity + 0.2 * ownHistory);
 
         Finding f;
         f.type = "exfiltration";
@@ -108,7 +113,8 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
                        {{"volume", std::round(volume * 1000) / 1000},
                         {"peer_anomaly", std::round(peer * 1000) / 1000},
                         {"producer_consumer", std::round(ratio * 1000) / 1000},
-                        {"destination_rarity", std::round(rarity * 1000) / 1000}}}};
+                        {"destination_rarity", std::round(rarity * 1000) / 1000},
+                        {"host_history", std::round(ownHistory * 1000) / 1000}}}};
         findings.push_back(std::move(f));
     }
     return findings;

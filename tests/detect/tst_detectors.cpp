@@ -391,6 +391,40 @@ private slots:
         QVERIFY(f.severity >= Severity::High);
     }
 
+    void exfiltrationInManySmallFlowsIsHighAndBackupsAreNot()
+    {
+        std::vector<FlowRecord> flows;
+        uint16_t port = 30000;
+        for (int h = 1; h <= 25; ++h) {
+            const std::string host = "10.0.2." + std::to_string(h);
+            for (int i = 0; i < 10; ++i)
+                connection(flows, host.c_str(), port++, "93.184.216.34", 443, kT0 + i * 60000 + h, 2000, 900000);
+        }
+        // 200 uploads of 300 KB over four hours: 60 MB, modest, but 100x all else the host sent.
+        for (int i = 0; i < 200; ++i)
+            connection(flows, "10.0.3.7", port++, "198.51.100.200", 443, kT0 + i * 72000LL, 300000, 80);
+        // A backup server that uploads 40 MB to each of 10 storage endpoints.
+        for (int d = 1; d <= 10; ++d) {
+            const std::string dst = "192.0.2." + std::to_string(d);
+            connection(flows, "10.0.0.30", port++, dst.c_str(), 443, kT0 + d * 600000LL, 40000000, 20000);
+        }
+        const auto findings = ExfiltrationDetector().run(contextOf(flows), kNoCancel);
+        const Finding* f = findFinding(findings, "exfiltration", "10.0.3.7", "198.51.100.200");
+        QVERIFY(f);
+        QCOMPARE(f->evidence["bytes_sent"].get<double>(), 60e6);
+        QCOMPARE(f->evidence["connections"].get<int>(), 200);
+        QCOMPARE(f->evidence["score_parts"]["host_history"].get<double>(), 1.0);
+        QVERIFY2(f->severity >= Severity::High, f->summary.c_str());
+        int backups = 0;
+        for (const Finding& b : findings)
+            if (b.src->toString() == "10.0.0.30") {
+                ++backups;
+                QCOMPARE(b.evidence["score_parts"]["host_history"].get<double>(), 0.0);
+                QVERIFY2(b.severity < Severity::High, b.summary.c_str());
+            }
+        QCOMPARE(backups, 10);
+    }
+
     void floodAgainstOneHostIsVolumetric()
     {
         std::vector<FlowRecord> flows;

@@ -23,7 +23,7 @@ scenarios() {
   cat <<'LIST'
 jitter4h|v9|--seed 21 --hours 4 --hosts 12 --scenarios beacon,beacon2,deadretry --beacon-jitter 0.5 --beacon-drop 0.15 --beacon2-jitter 0.35 --beacon2-drop 0.1 --dead-retry-dst 198.51.100.9 --dead-retry-port 443 --dead-retry-period 60 --dead-retry-jitter 1 --dead-retry-start 1200 --dead-retry-duration 10800 --dead-retry-retrans 2
 slowscan6h|v9|--seed 22 --hours 6 --hosts 12 --scenarios hscan,vscan,exfil,deadretry --hscan-net 10.0.0.0/27 --hscan-port 3389 --hscan-start 3600 --hscan-duration 5400 --vscan-dst 10.0.0.20 --vscan-p0 20 --vscan-p1 60 --vscan-start 12600 --vscan-duration 4200 --exfil-bytes 60000000 --exfil-flows 200 --exfil-start 1800 --exfil-spread 14400 --dead-retry-start 600 --dead-retry-duration 18000
-multiday3d|ipfix|--seed 23 --hours 72 --hosts 6 --web-interval 900 --scenarios beacon2,beacon3,ddos --beacon2-period 300 --beacon2-jitter 0.2 --beacon2-drop 0 --beacon2-active-hours 9-17 --beacon3-period 21600 --beacon3-jitter 0.1 --beacon3-start 1800 --ddos-start 93600 --ddos-duration 300 --ddos-sources 200 --ddos-pkts 40
+multiday3d|ipfix|--seed 23 --hours 72 --hosts 14 --web-interval 1800 --scenarios beacon2,beacon3,ddos --beacon2-period 300 --beacon2-jitter 0.2 --beacon2-drop 0 --beacon2-active-hours 9-17 --beacon3-period 21600 --beacon3-jitter 0.1 --beacon3-start 1800 --ddos-start 93600 --ddos-duration 300 --ddos-sources 200 --ddos-pkts 40
 distscan2h|v9|--seed 24 --hours 2 --hosts 12 --scenarios none --distscan-sources 40 --distscan-net 10.0.0.0/24 --distscan-port 22 --distscan-start 2400 --distscan-duration 600
 LIST
 }
