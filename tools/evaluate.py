@@ -96,6 +96,9 @@ DETECTOR_OF_KIND = {"c2_beacon": "beacon", "port_scan_horizontal": "port_scan", 
                     "port_scan_distributed": "port_scan", "exfiltration": "exfiltration"}
 
 
+MAIN_DETECTORS = ["beacon", "port_scan", "exfiltration", "volumetric"]
+
+
 def detector_of(kind):
     if kind.startswith("volumetric"):
         return "volumetric"
@@ -261,8 +264,10 @@ def score(ds, report):
     """Rows per detector, plus the list of problems (missed labels, benign rated high)."""
     findings = report["findings"]
     detectors = {f["type"] for f in findings} | {detector_of(l["kind"]) for l in ds["labels"] if l.get("malicious")}
+    if ds["complete"]:  # show the zeros of a fully labelled dataset too (the negative controls)
+        detectors |= set(MAIN_DETECTORS)
     detectors.discard(None)
-    problems, rows = [], {}
+    problems, notes, rows = [], [], {}
     malicious = [l for l in ds["labels"] if l.get("malicious")]
     benign = [l for l in ds["labels"] if not l.get("malicious")]
     for det in sorted(detectors):
@@ -276,6 +281,9 @@ def score(ds, report):
             best = max((f for _, f in hits), key=lambda f: SEV[f["severity"]], default=None)
             if best is not None and SEV[best["severity"]] >= SEV[l.get("min_severity", "high")]:
                 found += 1
+                if SEV[best["severity"]] < 3:
+                    notes.append("%s: %s accepted at %s (expected: %s): %s" % (
+                        ds["name"], l["id"], best["severity"], l["min_severity"], best["summary"]))
             else:
                 problems.append("%s: MISSED %s %s -> %s %s (best: %s)" % (
                     ds["name"], l["id"], l.get("src"), l.get("dst"), l.get("ports"),
@@ -295,7 +303,7 @@ def score(ds, report):
         rows[det] = {"labels": len(mine), "found": found, "high": len(high), "tp": len(tp),
                      "fp_high": len(fps) if ds["complete"] else None, "benign_hi": len(benign_hi), "rank": rank,
                      "fp_examples": [f["summary"] for f in fps[:3]] if ds["complete"] else []}
-    return rows, problems
+    return rows, problems, notes
 
 
 def merge(a, b):
@@ -342,7 +350,7 @@ def main():
     if not dsets:
         print("evaluate.py: no labelled datasets found (../shared/corpus, tests/data/scenarios)", file=sys.stderr)
         return 2
-    table, runs, problems, details = {}, {}, [], []
+    table, runs, problems, notes, details = {}, {}, [], [], []
     with tempfile.TemporaryDirectory(prefix="flowsift-eval-") as tmp:
         work = a.keep or tmp
         os.makedirs(work, exist_ok=True)
@@ -352,8 +360,9 @@ def main():
             except (RuntimeError, OSError, ValueError) as e:
                 print("evaluate.py: %s" % e, file=sys.stderr)
                 return 2
-            rows, probs = score(ds, report)
+            rows, probs, nts = score(ds, report)
             problems += probs
+            notes += nts
             runs[ds["scenario"]] = runs.get(ds["scenario"], 0) + 1
             details.append({"dataset": ds["name"], "seconds": round(secs, 1), "flows": report["metadata"].get("flows"),
                             "rows": rows})
@@ -367,6 +376,10 @@ def main():
         print("\nHigh findings matching no label (examples):")
         for l in fp_lines:
             print("  " + l)
+    if notes:
+        print("\nFound below high, as their labels expect:")
+        for n in notes:
+            print("  " + n)
     if problems:
         print("\nProblems:")
         for pr in problems:
