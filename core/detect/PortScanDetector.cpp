@@ -335,12 +335,19 @@ struct Episode {
 
 std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
-    // Failed attempts per (proto, port), in time order (conversations are).
+    // Failed attempts per (proto, port), in time order (conversations are), and every port's totals.
     std::unordered_map<uint32_t, std::vector<FailedProbe>> byPort;
+    std::unordered_map<uint32_t, std::pair<uint64_t, uint64_t>> portTotals; // attempts, failed
     for (const Conversation& c : ctx.conversations) {
-        if ((c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp) || !c.failedAttempt())
+        if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
             continue;
-        byPort[(uint32_t(c.protocol) << 16) | c.serverPort].push_back({c.startMs, c.client, c.server, c.answered()});
+        const uint32_t k = (uint32_t(c.protocol) << 16) | c.serverPort;
+        auto& totals = portTotals[k];
+        ++totals.first;
+        if (!c.failedAttempt())
+            continue;
+        ++totals.second;
+        byPort[k].push_back({c.startMs, c.client, c.server, c.answered()});
     }
     std::vector<uint32_t> ports;
     for (const auto& [k, v] : byPort)
@@ -412,6 +419,13 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
         const double failedShare = double(e.failed) / double(std::max(e.attempts, e.failed));
         if (failedShare < m_params.minDistributedFailedShare)
             continue;
+        const auto& totals = portTotals[(uint32_t(e.proto) << 16) | e.port];
+        const uint64_t otherAttempts = totals.first - std::min(totals.first, std::max(e.attempts, e.failed));
+        const uint64_t otherFailed = totals.second - std::min(totals.second, e.failed);
+        const double backgroundShare = otherAttempts >= uint64_t(m_params.minDistributedTargets)
+            ? double(otherFailed) / double(otherAttempts) : 0.0;
+        if (backgroundShare > m_params.maxBackgroundFailedShare)
+            continue;
         std::vector<double> perSource;
         size_t top = 0;
         for (const auto& [s, t] : e.targetsOfSource) {
@@ -438,7 +452,8 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
         f.attack = {"T1046"};
         std::vector<std::string> srcList;
         for (const auto& [s, t] : e.targetsOfSource)
-            srcList.push_back(s.toString());
+            if (srcList.size() < m_params.maxListedSources)
+                srcList.push_back(s.toString());
         f.evidence = {{"sources", srcList},
                       {"source_count", e.targetsOfSource.size()},
                       {"targets", e.targets.size()},
@@ -446,6 +461,7 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
                       {"failed_attempts", e.failed},
                       {"attempts", e.attempts},
                       {"failed_share", round3(failedShare)},
+                      {"port_failed_share_outside", round3(backgroundShare)},
                       {"duration_s", std::round(seconds * 10) / 10},
                       {"targets_per_source_median", RobustStats::median(perSource)},
                       {"targets_of_top_source", top},

@@ -37,6 +37,10 @@ public:
         int minDistributedSources = 5;
         double maxSingleSourceShare = 0.5; // of the window's targets; above: a one-source scan (reported as such)
         double minDistributedFailedShare = 0.8; // of those sources' attempts on the port in the window
+        // ... against the port's failures outside the episode: where most attempts on a port fail anyway
+        // (a capture of one direction only, asymmetric routing) failures tell nothing.
+        double maxBackgroundFailedShare = 0.5;
+        size_t maxListedSources = 100; // in the evidence; the count is always complete
     };
 
     PortScanDetector() = default;

@@ -345,6 +345,14 @@ private slots:
             const std::string dst = "10.0.1." + std::to_string(h);
             flows.push_back(flow("10.0.8.14", uint16_t(41000 + h), dst.c_str(), 445, kT0 + 1900000 + h * 500, 0, 44, 1, TcpFlag::Syn));
         }
+        // A port where every attempt fails all day (seen in one direction only): a window of many
+        // sources failing there is no scan.
+        for (int i = 0; i < 400; ++i) {
+            const std::string src = "10.0.4." + std::to_string(i % 100 + 1);
+            const std::string dst = "192.0.2." + std::to_string(i % 250 + 1);
+            const int64_t t = kT0 + (i < 100 ? 600000 + int64_t(i) * 3000 : int64_t(i) * 18000);
+            flows.push_back(flow(src.c_str(), uint16_t(20000 + i), dst.c_str(), 8443, t, 0, 60, 1, TcpFlag::Syn));
+        }
         const auto findings = PortScanDetector().run(contextOf(flows), kNoCancel);
         std::vector<const Finding*> spread;
         for (const Finding& f : findings)
@@ -360,6 +368,7 @@ private slots:
         QCOMPARE(d.evidence["targets_of_top_source"].get<int>(), 6);
         QCOMPARE(d.evidence["refusing_targets"].get<int>(), 24);
         QCOMPARE(d.evidence["failed_share"].get<double>(), 1.0);
+        QCOMPARE(d.evidence["port_failed_share_outside"].get<double>(), 0.0);
         QCOMPARE(d.evidence["duration_s"].get<double>(), 239 * 2.5);
         QCOMPARE(d.startMs, kT0 + 1800000);
         QVERIFY2(d.severity >= Severity::High, d.summary.c_str());
