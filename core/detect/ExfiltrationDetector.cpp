@@ -20,7 +20,20 @@ struct Transfer {
     uint64_t connections = 0;
     int64_t firstMs = INT64_MAX;
     int64_t lastMs = 0;
-    std::set<uint16_t> ports;
+    std::vector<uint16_t> ports; // distinct, few: a vector beats a set per pair over millions of pairs
+
+    void addPort(uint16_t p)
+    {
+        if (ports.size() < 64 && std::find(ports.begin(), ports.end(), p) == ports.end())
+            ports.push_back(p);
+    }
+};
+
+struct PairHash {
+    size_t operator()(const std::pair<IpAddress, IpAddress>& k) const
+    {
+        return std::hash<IpAddress>{}(k.first) * 1099511628211ULL ^ std::hash<IpAddress>{}(k.second);
+    }
 };
 
 } // namespace
@@ -28,9 +41,8 @@ struct Transfer {
 std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
     // Bytes an internal host sent to an external one, whichever side started the connection.
-    std::map<std::pair<IpAddress, IpAddress>, Transfer> transfers;
+    std::unordered_map<std::pair<IpAddress, IpAddress>, Transfer, PairHash> transfers;
     std::unordered_map<IpAddress, double> hostSent;
-    std::unordered_map<IpAddress, std::unordered_set<IpAddress>> talkersOfExternal;
     for (const Conversation& c : ctx.conversations) {
         const bool clientInternal = ctx.settings.isInternal(c.client);
         const bool serverInternal = ctx.settings.isInternal(c.server);
@@ -45,12 +57,16 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
         ++t.connections;
         t.firstMs = std::min(t.firstMs, c.startMs);
         t.lastMs = std::max(t.lastMs, c.endMs);
-        t.ports.insert(clientInternal ? c.serverPort : c.clientPort);
+        t.addPort(clientInternal ? c.serverPort : c.clientPort);
         hostSent[inside] += sent;
-        talkersOfExternal[outside].insert(inside);
     }
     if (cancel.load() || transfers.empty())
         return {};
+
+    // Internal hosts talking to each external one: one transfer per (inside, outside) pair.
+    std::unordered_map<IpAddress, uint32_t> talkersOfExternal;
+    for (const auto& [key, t] : transfers)
+        ++talkersOfExternal[key.second];
 
     // Peer baseline: what internal hosts typically send to one external destination (log scale).
     std::vector<double> logSent;
@@ -71,7 +87,7 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
         const double peerZ = (std::log10(t.sent + 1) - peerMedian) / peerScale;
         const double ownOther = hostSent[inside] - t.sent;
         const double shareOfHost = t.sent / std::max(hostSent[inside], 1.0);
-        const size_t talkers = talkersOfExternal[outside].size();
+        const size_t talkers = talkersOfExternal[outside];
 
         const double volume = clamp01((std::log10(t.sent) - 7) / 2); // 10 MB -> 0, 1 GB -> 1
         const double peer = clamp01(peerZ / 8);
@@ -91,7 +107,8 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
         f.severity = severityForScore(f.score);
         f.src = inside;
         f.dst = {outside};
-        f.dstPorts.assign(t.ports.begin(), t.ports.end());
+        f.dstPorts = t.ports;
+        std::sort(f.dstPorts.begin(), f.dstPorts.end());
         f.startMs = t.firstMs;
         f.endMs = t.lastMs;
         f.attack = {"T1041", "T1048"};

@@ -383,6 +383,17 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
             }
             if (int(bestTargets) < m_params.minDistributedTargets)
                 break;
+            {
+                // Cheap first look at the port's other failures (exact check below, with the
+                // window's answered attempts): this one only ever skips what that one would.
+                const auto& totals = portTotals[k];
+                const uint64_t inWindow = bestRight - bestLeft + 1;
+                const uint64_t otherAttempts = totals.first - std::min<uint64_t>(totals.first, inWindow);
+                const uint64_t otherFailed = totals.second - std::min<uint64_t>(totals.second, inWindow);
+                if (otherAttempts >= uint64_t(m_params.minDistributedTargets)
+                    && double(otherFailed) > m_params.maxBackgroundFailedShare * double(otherAttempts))
+                    break;
+            }
             Episode e{uint8_t(k >> 16), uint16_t(k & 0xffff), probes[bestLeft].startMs, probes[bestRight].startMs, {}, {}, {}, 0, 0};
             for (size_t i = bestLeft; i <= bestRight; ++i) {
                 e.targetsOfSource[probes[i].src].insert(probes[i].dst);
