@@ -14,7 +14,8 @@
 #                  of the working tree; also the fallback when the working tree does not build.
 #   --detect       only the detector benchmark (default size 10m): every detector over the flows of
 #                  a case, `flowsift-cli analyze --db CASE` under /usr/bin/time (seconds, peak RSS),
-#                  then bench/detect_bench for the time of each step. The case
+#                  then bench/detect_bench for the time of each step (sizes under 10m, or all with
+#                  FLOWSIFT_BENCH_DETECT_STEPS=all). The case
 #                  ($FLOWSIFT_BENCH_DETECT_CASE, default $FLOWSIFT_BENCH_DATA/cases/detect-<size>.flowsift)
 #                  is imported from flows-<size>.pcap once and reused. No decode or import runs.
 #
@@ -391,10 +392,14 @@ if [ "$DETECT" = 1 ]; then
         else
             cat "$TMP/err" >&2
         fi
-        log "detect $size: detect_bench (each step alone)"
-        line="$("$DETECT_BENCH" "$case" || true)"
-        echo "  $line" >&2
-        for kv in $line; do put "detect.$size.steps.${kv%%=*}" "${kv#*=}"; done
+        # detect_bench runs every detector twice (alone, then all together): on the smaller sizes
+        # only, unless FLOWSIFT_BENCH_DETECT_STEPS=all.
+        if [ "${FLOWSIFT_BENCH_DETECT_STEPS:-small}" = all ] || [ "${size%m}" -lt 10 ]; then
+            log "detect $size: detect_bench (each step alone)"
+            line="$("$DETECT_BENCH" "$case" || true)"
+            echo "  $line" >&2
+            for kv in $line; do put "detect.$size.steps.${kv%%=*}" "${kv#*=}"; done
+        fi
     done
 fi
 
