@@ -18,6 +18,8 @@ TSHARK_FACTOR = 20              # flowsift decode > 20x tshark
 IMPORT_TARGET = 1_000_000       # flows/s from export pcaps
 SQLITE_SHARE = 0.70             # of sqlite3 .import rows/s
 RSS_LIMIT_MB = 300              # peak RSS for 10M flows
+DETECT_SECONDS = 10            # every detector over 10M stored flows, wall seconds
+DETECT_RSS_MB = 1024           # ... peak RSS
 FLAT_RSS = 1.5                  # RSS(10M) / RSS(1M) at most this for 10x the input: "flat" (linear
                                 # growth would be 10x; a few MB of SQLite sorter and cache is not growth)
 
@@ -98,6 +100,8 @@ def main():
     out_text, out_md = [], []
 
     def section(title, headers, rows, notes=()):
+        if not rows:  # a run without this phase (bench/run.sh --detect)
+            return
         t, m = table(headers, rows)
         out_text.extend([title, t])
         out_text.extend(notes)
@@ -192,6 +196,26 @@ def main():
         section("Where the pcap import's wall time goes (bench/import_bench, same steps as FlowImporter)",
                 ["size", "SHA-256 of file", "read + decode", "insertFlows", "commit (time index)", "total"], rows)
 
+    # Detect
+    dsizes = sorted({k.split(".")[1] for k in r if k.startswith("detect.") and k.endswith(".flows")},
+                    key=lambda s: float(s.rstrip("m")))
+    rows = []
+    for s in dsizes:
+        d = "detect.%s." % s
+        st = lambda k: r.get(d + "steps." + k, "-")
+        rows.append([s.upper(), r.get(d + "analyze.seconds", "-"), r.get(d + "analyze.cpu_s", "-"),
+                     r.get(d + "analyze.rss_mb", "-"), r.get(d + "findings", "-"), st("conversations"),
+                     st("context_s"), st("beacon_s"), st("port_scan_s"), st("exfiltration_s"), st("volumetric_s"),
+                     st("engine_s"), st("vmhwm_mb")])
+    section("Detection: every detector over the flows of a case (`flowsift-cli analyze --db CASE`)",
+            ["flows", "seconds", "CPU s", "peak RSS MB", "findings", "conversations", "load+conv s", "beacon s",
+             "port_scan s", "exfil s", "volumetric s", "engine s", "steps RSS MB"], rows,
+            ["  seconds, CPU s, peak RSS: the whole `flowsift-cli analyze --db CASE --output R.json` under "
+             "/usr/bin/time (load the flows, build conversations, all detectors in parallel, write the report and "
+             "the findings into the case).",
+             "  The other columns are bench/detect_bench: load+conv = DetectorEngine::buildContext (SQLite read, "
+             "dedup, conversations); each detector alone on one thread; engine = all in parallel."])
+
     # Targets
     big = sizes[-1] if sizes else None
     small = sizes[0] if sizes else None
@@ -235,6 +259,15 @@ def main():
             if a and b:
                 check("flat RSS, decode", "%.0f -> %.0f MB (%.2fx)" % (a, b, b / a), "<= %.2fx" % FLAT_RSS,
                       b / a <= FLAT_RSS)
+    for s in dsizes:
+        if float(s.rstrip("m")) < 10:
+            continue
+        sec = fnum(r.get("detect.%s.analyze.seconds" % s))
+        rss = fnum(r.get("detect.%s.analyze.rss_mb" % s))
+        check("all detectors over %s stored flows, seconds" % s.upper(), "-" if sec is None else "%.1f s" % sec,
+              "< 10 s", None if sec is None else sec < DETECT_SECONDS)
+        check("all detectors over %s stored flows, peak RSS" % s.upper(), "-" if rss is None else "%.0f MB" % rss,
+              "< 1 GB", None if rss is None else rss < DETECT_RSS_MB)
     title = "Targets (from the issues; %s vs %s for flat RSS)" % (small.upper(), big.upper()) if small != big \
         else "Targets (from the issues)"
     section(title, ["target", "measured", "wanted", "status"], checks)

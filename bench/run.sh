@@ -2,7 +2,7 @@
 # bench/run.sh: Flowsift decode and import benchmarks, measured side by side with tshark, nfdump
 # and sqlite3's own CSV import on the same flows. Prints one table at the end; see bench/README.md.
 #
-#   bench/run.sh [--quick] [--head] [--no-install] [--sizes "1m 10m"]
+#   bench/run.sh [--quick] [--head] [--no-install] [--sizes "1m 10m"] [--detect]
 #
 #   --quick        1M flows only (3-5 minutes). The default is 1M and 10M: about 16 min on 2 idle
 #                  cores once the inputs exist (+2-5 min to generate them), most of it importing
@@ -12,6 +12,12 @@
 #   --sizes LIST   sizes to run, from 1m 2m 5m 10m 20m ... (Nm = N million flows).
 #   --head         measure the committed HEAD (exported with `git archive`, bench/ copied in) instead
 #                  of the working tree; also the fallback when the working tree does not build.
+#   --detect       only the detector benchmark (default size 10m): every detector over the flows of
+#                  a case, `flowsift-cli analyze --db CASE` under /usr/bin/time (seconds, peak RSS),
+#                  then bench/detect_bench for the time of each step (sizes under 10m, or all with
+#                  FLOWSIFT_BENCH_DETECT_STEPS=all). The case
+#                  ($FLOWSIFT_BENCH_DETECT_CASE, default $FLOWSIFT_BENCH_DATA/cases/detect-<size>.flowsift)
+#                  is imported from flows-<size>.pcap once and reused. No decode or import runs.
 #
 # Environment:
 #   FLOWSIFT_BENCH_BUILD   build directory (default /work/build-bench; Release, Ninja when present)
@@ -46,18 +52,26 @@ PY=/usr/bin/python3
 SIZES="1m 10m"
 INSTALL=1
 HEAD_ONLY=0
+DETECT=0
+SIZES_GIVEN=0
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) SIZES="1m" ;;
         --no-install) INSTALL=0 ;;
         --head) HEAD_ONLY=1 ;;
-        --sizes) SIZES="$2"; shift ;;
-        -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+        --sizes) SIZES="$2"; SIZES_GIVEN=1; shift ;;
+        --detect) DETECT=1 ;;
+        -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
 done
+
+if [ "$DETECT" = 1 ] && [ "$SIZES_GIVEN" = 0 ]; then SIZES="10m"; fi
+# Sizes the decode and import phases run on (none with --detect).
+CODEC_SIZES="$SIZES"
+[ "$DETECT" = 0 ] || CODEC_SIZES=""
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -97,7 +111,7 @@ build_tree() { # source dir, build dir
     # -g: debug info only (same code), so that perf can name file:line on these very binaries.
     cmake -S "$1" -B "$2" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g -DFLOWSIFT_BUILD_BENCH=ON \
         >"$2.cmake.log" 2>&1 \
-        && cmake --build "$2" --target decode_bench import_bench flowsift-cli -j2 >"$2.build.log" 2>&1
+        && cmake --build "$2" --target decode_bench import_bench detect_bench flowsift-cli -j2 >"$2.build.log" 2>&1
 }
 BUILT="working tree"
 BUILT_COMMIT="$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -128,6 +142,7 @@ if [ "$HEAD_ONLY" = 1 ] || ! { log "building decode_bench and flowsift-cli (Rele
 fi
 BENCH="$BUILD/bench/decode_bench"
 IMPORT_BENCH="$BUILD/bench/import_bench"
+DETECT_BENCH="$BUILD/bench/detect_bench"
 CLI="$BUILD/app/flowsift-cli"
 
 mkdir -p "$DATA/results" "$DATA/cases"
@@ -187,7 +202,7 @@ for size in $SIZES; do
         "$PY" "$HERE/gen_exports.py" --flows $((n * 1000000)) --out "$DATA" --name "flows-$size" >&2
     fi
 done
-if [ "$SIZES" != 1m ] && [ ! -f "$DATA/flows-1m.manifest.json" ]; then
+if [ -n "$CODEC_SIZES" ] && [ "$SIZES" != 1m ] && [ ! -f "$DATA/flows-1m.manifest.json" ]; then
     # tshark's subset for the larger sizes: the first 1M flows of the same stream.
     "$PY" "$HERE/gen_exports.py" --flows 1000000 --out "$DATA" --name flows-1m --formats pcap >&2
 fi
@@ -227,7 +242,7 @@ make_nfcapd() {
 }
 
 # --- decode ----------------------------------------------------------------------------------
-for size in $SIZES; do
+for size in $CODEC_SIZES; do
     stem="$DATA/flows-$size"
     want="$(flows_of "$stem.manifest.json")"
     put "input.$size.flows" "$want"
@@ -299,7 +314,7 @@ SQLITE_INDEXES="BEGIN;
 CREATE INDEX flows_start ON flows(start_ms);
 COMMIT;"
 
-for size in $SIZES; do
+for size in $CODEC_SIZES; do
     stem="$DATA/flows-$size"
     want="$(flows_of "$stem.manifest.json")"
     note_load "$size.import"
@@ -353,6 +368,40 @@ for size in $SIZES; do
         rm -f "$db" "$db-wal" "$db-shm"
     fi
 done
+
+# --- detect ----------------------------------------------------------------------------------
+# Every detector over the flows in a case: what `flowsift-cli analyze --db CASE` costs once the flows
+# are stored (load, conversations, detectors, findings written back). The case is made once.
+if [ "$DETECT" = 1 ]; then
+    for size in $SIZES; do
+        stem="$DATA/flows-$size"
+        want="$(flows_of "$stem.manifest.json")"
+        case="${FLOWSIFT_BENCH_DETECT_CASE:-$DATA/cases/detect-$size.flowsift}"
+        put "detect.$size.flows" "$want"
+        put "detect.$size.case" "$case"
+        have_rows="$(sqlite3 "$case" 'SELECT count(*) FROM flows' 2>/dev/null || echo 0)"
+        if [ "$have_rows" != "$want" ]; then
+            rm -f "$case" "$case-wal" "$case-shm"
+            log "detect $size: importing flows-$size.pcap into $case (once; reused by later runs)"
+            measure "detect.$size.case_import" "$want" "$CLI" import "$stem.pcap" --db "$case" || { cat "$TMP/err" >&2; exit 1; }
+        fi
+        note_load "$size.detect"
+        log "detect $size: flowsift-cli analyze --db $case"
+        if measure "detect.$size.analyze" "$want" "$CLI" analyze --db "$case" --quiet --output "$TMP/detect.json"; then
+            put "detect.$size.findings" "$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$TMP/detect.json")"
+        else
+            cat "$TMP/err" >&2
+        fi
+        # detect_bench runs every detector twice (alone, then all together): on the smaller sizes
+        # only, unless FLOWSIFT_BENCH_DETECT_STEPS=all.
+        if [ "${FLOWSIFT_BENCH_DETECT_STEPS:-small}" = all ] || [ "${size%m}" -lt 10 ]; then
+            log "detect $size: detect_bench (each step alone)"
+            line="$("$DETECT_BENCH" "$case" || true)"
+            echo "  $line" >&2
+            for kv in $line; do put "detect.$size.steps.${kv%%=*}" "${kv#*=}"; done
+        fi
+    done
+fi
 
 # --- report ----------------------------------------------------------------------------------
 "$PY" "$HERE/report.py" "$RAW" --text "$DATA/results/$STAMP.txt" --markdown "$DATA/results/$STAMP.md"

@@ -46,6 +46,19 @@ const std::vector<Field<PortScanParameters>>& fields()
     static const std::vector<Field<PortScanParameters>> f = {
         {"min_failed_targets", &PortScanParameters::minFailedTargets},
         {"min_failed_share", &PortScanParameters::minFailedShare},
+        {"trw_benign_success", &PortScanParameters::trwBenignSuccess},
+        {"trw_scanner_success", &PortScanParameters::trwScannerSuccess},
+        {"trw_detection", &PortScanParameters::trwDetection},
+        {"trw_false_alarm", &PortScanParameters::trwFalseAlarm},
+        {"burst_window_ms", &PortScanParameters::burstWindowMs},
+        {"min_burst_failed_targets", &PortScanParameters::minBurstFailedTargets},
+        {"min_burst_failed_share", &PortScanParameters::minBurstFailedShare},
+        {"distributed_window_ms", &PortScanParameters::distributedWindowMs},
+        {"min_distributed_targets", &PortScanParameters::minDistributedTargets},
+        {"min_distributed_sources", &PortScanParameters::minDistributedSources},
+        {"max_single_source_share", &PortScanParameters::maxSingleSourceShare},
+        {"min_distributed_failed_share", &PortScanParameters::minDistributedFailedShare},
+        {"max_background_failed_share", &PortScanParameters::maxBackgroundFailedShare},
     };
     return f;
 }

@@ -57,23 +57,40 @@ std::vector<double> foldMissedBeats(const std::vector<double>& intervals, double
 
 std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
-    std::unordered_map<PairKey, std::vector<const Conversation*>, PairKeyHash> pairs;
-    std::unordered_map<IpAddress, std::unordered_set<IpAddress>> clientsOfServer;
-    std::unordered_set<IpAddress> internalClients;
+    // Pass 1: connections per internal/external pair (inbound pairs too: a sensor on a C2 server,
+    // or a DMZ host, sees the implant call in). Most pairs have a handful of connections; only
+    // those with enough for a beacon are gathered in pass 2, which keeps millions of pairs cheap.
+    std::unordered_map<PairKey, uint32_t, PairKeyHash> pairCount;
     for (const Conversation& c : ctx.conversations) {
         if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
             continue;
-        const bool clientInside = ctx.settings.isInternal(c.client);
-        const bool serverInside = ctx.settings.isInternal(c.server);
-        if (clientInside == serverInside)
+        if (ctx.settings.isInternal(c.client) == ctx.settings.isInternal(c.server))
             continue;
-        // Inbound pairs too: a sensor on a C2 server (or a DMZ host) sees the implant call in.
-        pairs[{c.client, c.server}].push_back(&c);
-        if (!clientInside)
-            continue;
-        clientsOfServer[c.server].insert(c.client);
-        internalClients.insert(c.client);
+        ++pairCount[{c.client, c.server}];
     }
+    // Prevalence: distinct internal clients per external server (each pair is one client).
+    std::unordered_map<IpAddress, size_t> clientsOfServer;
+    std::unordered_set<IpAddress> internalClients;
+    std::unordered_map<PairKey, std::vector<const Conversation*>, PairKeyHash> pairs;
+    for (const auto& [key, n] : pairCount) {
+        if (ctx.settings.isInternal(key.client)) {
+            ++clientsOfServer[key.server];
+            internalClients.insert(key.client);
+        }
+        if (int(n) >= m_params.minBeats)
+            pairs[key].reserve(n);
+    }
+    pairCount = {};
+    if (cancel.load(std::memory_order_relaxed))
+        return {};
+    if (!pairs.empty())
+        for (const Conversation& c : ctx.conversations) {
+            if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
+                continue;
+            auto it = pairs.find({c.client, c.server});
+            if (it != pairs.end())
+                it->second.push_back(&c);
+        }
 
     const double windowMs = double(std::max<int64_t>(ctx.endMs - ctx.startMs, 1));
     std::vector<Finding> findings;
@@ -134,7 +151,8 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             continue;
 
         nlohmann::json notes = nlohmann::json::array();
-        const size_t prevalenceCount = clientsOfServer[key.server].size();
+        const auto prevalenceIt = clientsOfServer.find(key.server);
+        const size_t prevalenceCount = prevalenceIt == clientsOfServer.end() ? 0 : prevalenceIt->second;
         const double prevalence = double(prevalenceCount) / double(std::max<size_t>(internalClients.size(), 1));
         if (prevalenceCount >= 3 && prevalence >= m_params.commonPrevalence) {
             // Update checkers, NTP and telemetry are perfectly periodic and everywhere.

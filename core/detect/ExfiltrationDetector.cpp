@@ -20,7 +20,20 @@ struct Transfer {
     uint64_t connections = 0;
     int64_t firstMs = INT64_MAX;
     int64_t lastMs = 0;
-    std::set<uint16_t> ports;
+    std::vector<uint16_t> ports; // distinct, few: a vector beats a set per pair over millions of pairs
+
+    void addPort(uint16_t p)
+    {
+        if (ports.size() < 64 && std::find(ports.begin(), ports.end(), p) == ports.end())
+            ports.push_back(p);
+    }
+};
+
+struct PairHash {
+    size_t operator()(const std::pair<IpAddress, IpAddress>& k) const
+    {
+        return std::hash<IpAddress>{}(k.first) * 1099511628211ULL ^ std::hash<IpAddress>{}(k.second);
+    }
 };
 
 } // namespace
@@ -28,9 +41,8 @@ struct Transfer {
 std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
     // Bytes an internal host sent to an external one, whichever side started the connection.
-    std::map<std::pair<IpAddress, IpAddress>, Transfer> transfers;
+    std::unordered_map<std::pair<IpAddress, IpAddress>, Transfer, PairHash> transfers;
     std::unordered_map<IpAddress, double> hostSent;
-    std::unordered_map<IpAddress, std::unordered_set<IpAddress>> talkersOfExternal;
     for (const Conversation& c : ctx.conversations) {
         const bool clientInternal = ctx.settings.isInternal(c.client);
         const bool serverInternal = ctx.settings.isInternal(c.server);
@@ -45,12 +57,16 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
         ++t.connections;
         t.firstMs = std::min(t.firstMs, c.startMs);
         t.lastMs = std::max(t.lastMs, c.endMs);
-        t.ports.insert(clientInternal ? c.serverPort : c.clientPort);
+        t.addPort(clientInternal ? c.serverPort : c.clientPort);
         hostSent[inside] += sent;
-        talkersOfExternal[outside].insert(inside);
     }
     if (cancel.load() || transfers.empty())
         return {};
+
+    // Internal hosts talking to each external one: one transfer per (inside, outside) pair.
+    std::unordered_map<IpAddress, uint32_t> talkersOfExternal;
+    for (const auto& [key, t] : transfers)
+        ++talkersOfExternal[key.second];
 
     // Peer baseline: what internal hosts typically send to one external destination (log scale).
     std::vector<double> logSent;
@@ -71,13 +87,18 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
         const double peerZ = (std::log10(t.sent + 1) - peerMedian) / peerScale;
         const double ownOther = hostSent[inside] - t.sent;
         const double shareOfHost = t.sent / std::max(hostSent[inside], 1.0);
-        const size_t talkers = talkersOfExternal[outside].size();
+        const size_t talkers = talkersOfExternal[outside];
 
         const double volume = clamp01((std::log10(t.sent) - 7) / 2); // 10 MB -> 0, 1 GB -> 1
         const double peer = clamp01(peerZ / 8);
         const double ratio = clamp01(pcr);
         const double rarity = talkers <= 1 ? 1.0 : clamp01(1.0 - std::log10(double(talkers)) / 1.3);
-        const double score = 100 * (0.4 * volume + 0.25 * peer + 0.2 * ratio + 0.15 * rarity);
+        // The host's own history: this destination against everything else it uploaded. Exfiltration
+        // split over many moderate flows stays modest in volume but dwarfs the host's other uploads
+        // (a client sends kilobytes of requests); a backup server uploading everywhere scores 0.
+        // 1 % of minBytes keeps a host that uploads nothing else from dividing by zero.
+        const double ownHistory = clamp01(std::log10(t.sent / (ownOther + 0.01 * m_params.minBytes)) / 2); // 100x -> 1
+        const double score = 100 * (0.3 * volume + 0.2 * peer + 0.15 * ratio + 0.15 * rarity + 0.2 * ownHistory);
 
         Finding f;
         f.type = "exfiltration";
@@ -86,7 +107,8 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
         f.severity = severityForScore(f.score);
         f.src = inside;
         f.dst = {outside};
-        f.dstPorts.assign(t.ports.begin(), t.ports.end());
+        f.dstPorts = t.ports;
+        std::sort(f.dstPorts.begin(), f.dstPorts.end());
         f.startMs = t.firstMs;
         f.endMs = t.lastMs;
         f.attack = {"T1041", "T1048"};
@@ -108,7 +130,8 @@ std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, cons
                        {{"volume", std::round(volume * 1000) / 1000},
                         {"peer_anomaly", std::round(peer * 1000) / 1000},
                         {"producer_consumer", std::round(ratio * 1000) / 1000},
-                        {"destination_rarity", std::round(rarity * 1000) / 1000}}}};
+                        {"destination_rarity", std::round(rarity * 1000) / 1000},
+                        {"host_history", std::round(ownHistory * 1000) / 1000}}}};
         findings.push_back(std::move(f));
     }
     return findings;

@@ -5,7 +5,8 @@
 
 // Exfiltration over C2 or other channels (ATT&CK T1041, T1048): an internal
 // host sending far more to one external destination than its peers send to
-// theirs, mostly uploading (producer/consumer ratio), to a rare destination.
+// theirs and than it sends anywhere else, mostly uploading (producer/consumer
+// ratio), to a rare destination.
 class ExfiltrationDetector final : public Detector {
 public:
     using Parameters = ExfiltrationParameters;

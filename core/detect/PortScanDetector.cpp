@@ -1,21 +1,57 @@
 #include "detect/PortScanDetector.h"
 
+#include "detect/RobustStats.h"
 #include "model/TextFormat.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace {
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+double round3(double v) { return std::round(v * 1000) / 1000; }
+
+// A horizontal group is (client, proto, port) across hosts; a vertical one (client, proto, server)
+// across ports.
+struct GroupKey {
+    IpAddress client;
+    IpAddress server; // vertical groups only
+    uint16_t port = 0; // horizontal groups only
+    uint8_t proto = 0;
+    bool vertical = false;
+    bool operator==(const GroupKey&) const = default;
+};
+struct GroupKeyHash {
+    size_t operator()(const GroupKey& k) const
+    {
+        size_t h = std::hash<IpAddress>{}(k.client) * 1099511628211ULL ^ std::hash<IpAddress>{}(k.server);
+        return h ^ (size_t(k.port) << 17) ^ (size_t(k.proto) << 3) ^ size_t(k.vertical);
+    }
+};
+
+GroupKey horizontalKey(const Conversation& c) { return {c.client, IpAddress(), c.serverPort, c.protocol, false}; }
+GroupKey verticalKey(const Conversation& c) { return {c.client, c.server, 0, c.protocol, true}; }
+
+// One target of a group: a host (horizontal) or a port (vertical).
+struct Target {
+    IpAddress host;
+    uint16_t port = 0;
+    bool operator<(const Target& o) const { return std::tie(host, port) < std::tie(o.host, o.port); }
+};
+
+struct Contact {
+    int64_t firstMs = 0;
+    bool succeeded = false; // any attempt to this target got through
+    bool failed = false;    // any attempt failed
+};
 
 struct Attempts {
-    std::set<IpAddress> hosts;
-    std::set<IpAddress> failedHosts;
-    std::set<uint16_t> ports;
-    std::set<uint16_t> failedPorts;
+    bool vertical = false;
+    std::map<Target, Contact> contacts;
     std::set<uint16_t> openPorts;
     std::set<IpAddress> answeringHosts;
     uint64_t attempts = 0;
@@ -38,13 +74,16 @@ struct Attempts {
     void add(const Conversation& c)
     {
         ++attempts;
-        hosts.insert(c.server);
-        ports.insert(c.serverPort);
+        const Target t = vertical ? Target{IpAddress(), c.serverPort} : Target{c.server, 0};
+        auto [it, fresh] = contacts.try_emplace(t);
+        if (fresh)
+            it->second.firstMs = c.startMs;
         if (c.failedAttempt()) {
             ++failed;
-            failedHosts.insert(c.server);
-            failedPorts.insert(c.serverPort);
+            it->second.failed = true;
             failedStarts.push_back(c.startMs);
+        } else {
+            it->second.succeeded = true;
         }
         if (c.answered()) {
             answeringHosts.insert(c.server);
@@ -53,7 +92,67 @@ struct Attempts {
                 openPorts.insert(c.serverPort);
         }
     }
+
+    size_t failedTargets() const
+    {
+        return size_t(std::count_if(contacts.begin(), contacts.end(), [](const auto& kv) { return kv.second.failed; }));
+    }
+    std::vector<std::pair<const Target*, const Contact*>> byFirstContact() const
+    {
+        std::vector<std::pair<const Target*, const Contact*>> v;
+        v.reserve(contacts.size());
+        for (const auto& [t, c] : contacts)
+            v.emplace_back(&t, &c);
+        std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second->firstMs < b.second->firstMs; });
+        return v;
+    }
 };
+
+// The walk of the Threshold Random Walk over first contacts in time order: each failure adds
+// log((1-theta1)/(1-theta0)), each success log(theta1/theta0). The walk is floored at the benign
+// threshold (a host that proved itself benign starts again from there, so a later scan is still
+// seen) and its highest point is the evidence.
+double trwPeak(const std::vector<std::pair<const Target*, const Contact*>>& order, const PortScanDetector::Parameters& p)
+{
+    const double up = std::log((1 - p.trwScannerSuccess) / (1 - p.trwBenignSuccess));
+    const double down = std::log(p.trwScannerSuccess / p.trwBenignSuccess);
+    const double floor = std::log((1 - p.trwDetection) / (1 - p.trwFalseAlarm));
+    double llr = 0, peak = 0;
+    for (const auto& [t, c] : order) {
+        llr = std::max(floor, llr + (c->succeeded ? down : up));
+        peak = std::max(peak, llr);
+    }
+    return peak;
+}
+
+struct Burst {
+    size_t failed = 0; // targets first contacted in the window that never answered
+    size_t contacted = 0;
+    int64_t startMs = 0;
+    int64_t endMs = 0;
+};
+
+// The window of first contacts with the most targets that never answered.
+Burst densestFailures(const std::vector<std::pair<const Target*, const Contact*>>& order, int64_t windowMs)
+{
+    Burst best;
+    size_t left = 0, failedIn = 0;
+    for (size_t right = 0; right < order.size(); ++right) {
+        failedIn += order[right].second->succeeded ? 0 : 1;
+        while (order[right].second->firstMs - order[left].second->firstMs > windowMs) {
+            failedIn -= order[left].second->succeeded ? 0 : 1;
+            ++left;
+        }
+        if (failedIn > best.failed) {
+            // The burst runs from its first unanswered target to its last (this one).
+            size_t from = left;
+            while (order[from].second->succeeded)
+                ++from;
+            best = {failedIn, right - from + 1, order[from].second->firstMs, order[right].second->firstMs};
+        }
+    }
+    return best;
+}
 
 // log-scaled breadth: `low` targets score 0, `high` or more score 1.
 double breadthScore(size_t n, double low, double high)
@@ -61,93 +160,333 @@ double breadthScore(size_t n, double low, double high)
     return clamp01(std::log(double(n) / low) / std::log(high / low));
 }
 
+// 1 per minute -> 0, 100 per minute -> 1: a fast sweep is more clearly a scan than the same
+// count spread over a day (slow scans are carried by breadth and the sequential test).
+double rateScore(double perSecond) { return clamp01(std::log10(std::max(perSecond * 60, 1.0)) / 2); }
+
+constexpr double kBurstMaxScore = 64.9; // medium at most
+
 } // namespace
 
 std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
-    // (client, proto, port) -> attempts across hosts; (client, proto, server) -> attempts across ports.
-    std::map<std::tuple<IpAddress, uint8_t, uint16_t>, Attempts> horizontal;
-    std::map<std::tuple<IpAddress, uint8_t, IpAddress>, Attempts> vertical;
+    // Pass 1: failed attempts per group. Only groups with enough of them are examined in detail,
+    // which keeps memory flat on captures of millions of answered connections.
+    const size_t minFailed = size_t(std::max(1, std::min(m_params.minFailedTargets, m_params.minBurstFailedTargets)));
+    std::unordered_map<GroupKey, uint32_t, GroupKeyHash> failedCount;
     for (const Conversation& c : ctx.conversations) {
-        if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
+        if ((c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp) || !c.failedAttempt())
             continue;
-        horizontal[{c.client, c.protocol, c.serverPort}].add(c);
-        vertical[{c.client, c.protocol, c.server}].add(c);
+        ++failedCount[horizontalKey(c)];
+        ++failedCount[verticalKey(c)];
     }
+    std::unordered_map<GroupKey, Attempts, GroupKeyHash> groups;
+    for (const auto& [key, n] : failedCount)
+        if (n >= minFailed)
+            groups[key].vertical = key.vertical;
+    failedCount = {};
+    if (cancel.load())
+        return {};
+    // Pass 2: every attempt of the candidate groups, answered ones included.
+    if (!groups.empty())
+        for (const Conversation& c : ctx.conversations) {
+            if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
+                continue;
+            for (const GroupKey& k : {horizontalKey(c), verticalKey(c)}) {
+                auto it = groups.find(k);
+                if (it != groups.end())
+                    it->second.add(c);
+            }
+        }
     if (cancel.load())
         return {};
 
+    // Deterministic output order, whatever the hash map's.
+    std::vector<std::pair<const GroupKey, Attempts>*> ordered;
+    for (auto& g : groups)
+        ordered.push_back(&g);
+    std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) {
+        return std::tie(a->first.vertical, a->first.client, a->first.proto, a->first.port, a->first.server)
+            < std::tie(b->first.vertical, b->first.client, b->first.proto, b->first.port, b->first.server);
+    });
+
+    const double trwThreshold = std::log(m_params.trwDetection / m_params.trwFalseAlarm);
     std::vector<Finding> findings;
-    auto make = [&](const char* subtype, const IpAddress& src, uint8_t proto, const Attempts& a, size_t failedTargets,
-                    size_t targets, double breadth) {
-        const double failedShare = double(a.failed) / double(a.attempts);
-        // A fast sweep is more clearly a scan than the same count spread over a day.
+    for (auto* entry : ordered) {
+        const GroupKey& key = entry->first;
+        Attempts& a = entry->second;
+        const size_t failedTargets = a.failedTargets();
+        const double failedShare = double(a.failed) / double(std::max<uint64_t>(a.attempts, 1));
+        const auto order = a.byFirstContact();
+        const bool broad = int(failedTargets) >= m_params.minFailedTargets && failedShare >= m_params.minFailedShare;
+        const Burst burst = densestFailures(order, m_params.burstWindowMs);
+        const bool bursty = int(burst.failed) >= m_params.minBurstFailedTargets
+            && double(burst.failed) >= m_params.minBurstFailedShare * double(burst.contacted);
+        if ((!broad && !bursty) || a.failedStarts.empty())
+            continue;
+        a.settleWindow();
+
+        const double trw = trwPeak(order, m_params);
+        const double trwScore = clamp01(trw / (2 * trwThreshold));
+        // A burst is judged by its own window: its breadth against the burst threshold, its share
+        // of failures and its rate.
+        const double breadth = !broad ? breadthScore(burst.failed, m_params.minBurstFailedTargets / 2.0, 40)
+            : key.vertical            ? breadthScore(failedTargets, 5, 100)
+                                      : breadthScore(failedTargets, 5, 200);
+        const double shareScore = broad ? failedShare : double(burst.failed) / double(burst.contacted);
         const double seconds = std::max(1.0, double(a.lastMs - a.firstMs) / 1000);
-        const double rate = double(failedTargets) / seconds;
-        const double rateScore = clamp01(std::log10(std::max(rate * 60, 1.0)) / 2); // 1/min -> 0, 100/min -> 1
-        const double score = 100 * (0.6 * breadth + 0.25 * failedShare + 0.15 * rateScore);
+        const double rate = broad ? double(failedTargets) / seconds
+                                  : double(burst.failed) / std::max(1.0, double(burst.endMs - burst.startMs) / 1000);
+        const double rs = rateScore(rate);
+        double score = 100 * (0.35 * breadth + 0.25 * shareScore + 0.25 * trwScore + 0.15 * rs);
+        if (!broad)
+            score = std::min(score, kBurstMaxScore);
+
         Finding f;
         f.type = "port_scan";
-        f.subtype = subtype;
+        f.subtype = key.vertical ? "vertical" : "horizontal";
         f.score = std::round(score * 10) / 10;
         f.severity = severityForScore(f.score);
-        f.src = src;
-        f.protocol = proto;
-        f.startMs = a.firstMs;
-        f.endMs = a.lastMs;
+        f.src = key.client;
+        f.protocol = key.proto;
+        f.startMs = broad ? a.firstMs : burst.startMs;
+        f.endMs = broad ? a.lastMs : burst.endMs;
         f.attack = {"T1046"};
         f.evidence = {{"attempts", a.attempts},
                       {"failed_attempts", a.failed},
-                      {"failed_share", std::round(failedShare * 1000) / 1000},
-                      {"targets", targets},
+                      {"failed_share", round3(failedShare)},
+                      {"targets", a.contacts.size()},
                       {"failed_targets", failedTargets},
                       {"duration_s", std::round(seconds * 10) / 10},
-                      {"failed_targets_per_min", std::round(rate * 600) / 10},
+                      {"failed_targets_per_min", std::round(double(failedTargets) / seconds * 600) / 10},
+                      {"trw_log_likelihood_ratio", std::round(trw * 100) / 100},
+                      {"trw_scanner_threshold", std::round(trwThreshold * 100) / 100},
                       {"score_parts",
-                       {{"breadth", std::round(breadth * 1000) / 1000},
-                        {"failed_share", std::round(failedShare * 1000) / 1000},
-                        {"rate", std::round(rateScore * 1000) / 1000}}}};
-        return f;
-    };
-
-    for (auto& [key, a] : horizontal) {
-        const auto& [src, proto, port] = key;
-        const size_t failedTargets = a.failedHosts.size();
-        if (int(failedTargets) < m_params.minFailedTargets
-            || double(a.failed) / double(a.attempts) < m_params.minFailedShare)
-            continue;
-        a.settleWindow();
-        Finding f = make("horizontal", src, proto, a, failedTargets, a.hosts.size(), breadthScore(failedTargets, 5, 200));
-        f.dst.assign(a.failedHosts.begin(), a.failedHosts.end());
-        f.dstPorts = {port};
-        f.evidence["answering_hosts"] = a.answeringHosts.size();
-        f.id = "port_scan:h:" + src.toString() + ">" + std::to_string(port) + "/" + TextFormat::protocolName(proto);
-        f.filter = "src host " + src.toString() + " and dst port " + std::to_string(port) + " and proto "
-            + TextFormat::protocolName(proto);
-        f.summary = src.toString() + " probed " + TextFormat::protocolName(proto) + "/" + std::to_string(port) + " on "
-            + std::to_string(failedTargets) + " hosts (" + std::to_string(a.failed) + " failed attempts in "
-            + TextFormat::humanDuration(f.evidence["duration_s"].get<double>()) + ")";
+                       {{"breadth", round3(breadth)},
+                        {"failed_share", round3(shareScore)},
+                        {"sequential_test", round3(trwScore)},
+                        {"rate", round3(rs)}}}};
+        if (bursty)
+            f.evidence["burst"] = {{"failed_targets", burst.failed},
+                                   {"targets_first_contacted", burst.contacted},
+                                   {"window_s", std::round(double(burst.endMs - burst.startMs) / 100) / 10}};
+        const std::string proto = TextFormat::protocolName(key.proto);
+        const std::string how = broad ? " failed attempts in " + TextFormat::humanDuration(f.evidence["duration_s"].get<double>())
+                                      : " failed attempts, " + std::to_string(burst.failed) + " of "
+                + std::to_string(burst.contacted) + " new targets unanswered within "
+                + TextFormat::humanDuration(double(burst.endMs - burst.startMs) / 1000);
+        if (!key.vertical) {
+            f.dst.reserve(failedTargets);
+            for (const auto& [t, c] : a.contacts)
+                if (c.failed)
+                    f.dst.push_back(t.host);
+            f.dstPorts = {key.port};
+            f.evidence["answering_hosts"] = a.answeringHosts.size();
+            f.id = "port_scan:h:" + key.client.toString() + ">" + std::to_string(key.port) + "/" + proto;
+            f.filter = "src host " + key.client.toString() + " and dst port " + std::to_string(key.port) + " and proto " + proto;
+            f.summary = key.client.toString() + " probed " + proto + "/" + std::to_string(key.port) + " on "
+                + std::to_string(failedTargets) + " hosts (" + std::to_string(a.failed) + how + ")";
+        } else {
+            f.dst = {key.server};
+            for (const auto& [t, c] : a.contacts)
+                if (c.failed)
+                    f.dstPorts.push_back(t.port);
+            f.evidence["ports_answered_open"] = std::vector<uint16_t>(a.openPorts.begin(), a.openPorts.end());
+            f.evidence["port_range"] = {a.contacts.begin()->first.port, a.contacts.rbegin()->first.port};
+            f.id = "port_scan:v:" + key.client.toString() + ">" + key.server.toString() + "/" + proto;
+            f.filter = "src host " + key.client.toString() + " and dst host " + key.server.toString() + " and proto " + proto;
+            f.summary = key.client.toString() + " probed " + std::to_string(a.contacts.size()) + " " + proto + " ports on "
+                + key.server.toString() + " (" + std::to_string(a.failed) + how + ", "
+                + std::to_string(a.openPorts.size()) + " answered as open)";
+        }
+        if (!broad)
+            f.summary += " [short burst: medium at most]";
         findings.push_back(std::move(f));
     }
-    for (auto& [key, a] : vertical) {
-        const auto& [src, proto, dst] = key;
-        const size_t failedPorts = a.failedPorts.size();
-        if (int(failedPorts) < m_params.minFailedTargets
-            || double(a.failed) / double(a.attempts) < m_params.minFailedShare)
+    if (cancel.load())
+        return {};
+    std::vector<Finding> spread = distributed(ctx, cancel);
+    std::move(spread.begin(), spread.end(), std::back_inserter(findings));
+    return findings;
+}
+
+namespace {
+
+struct FailedProbe {
+    int64_t startMs;
+    IpAddress src;
+    IpAddress dst;
+    bool answered; // refused (RST) rather than silent
+};
+
+struct Episode {
+    uint8_t proto;
+    uint16_t port;
+    int64_t startMs;
+    int64_t endMs;
+    std::map<IpAddress, std::set<IpAddress>> targetsOfSource;
+    std::set<IpAddress> targets;
+    std::set<IpAddress> refusing;
+    uint64_t failed = 0;
+    uint64_t attempts = 0; // by the episode's sources on the port in the window, answered or not
+};
+
+} // namespace
+
+std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, const std::atomic_bool& cancel) const
+{
+    // Failed attempts per (proto, port), in time order (conversations are), and every port's totals.
+    std::unordered_map<uint32_t, std::vector<FailedProbe>> byPort;
+    std::unordered_map<uint32_t, std::pair<uint64_t, uint64_t>> portTotals; // attempts, failed
+    for (const Conversation& c : ctx.conversations) {
+        if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
             continue;
-        a.settleWindow();
-        Finding f = make("vertical", src, proto, a, failedPorts, a.ports.size(), breadthScore(failedPorts, 5, 100));
-        f.dst = {dst};
-        f.dstPorts.assign(a.failedPorts.begin(), a.failedPorts.end());
-        f.evidence["ports_answered_open"] = std::vector<uint16_t>(a.openPorts.begin(), a.openPorts.end());
-        f.evidence["port_range"] = {*a.ports.begin(), *a.ports.rbegin()};
-        f.id = "port_scan:v:" + src.toString() + ">" + dst.toString() + "/" + TextFormat::protocolName(proto);
-        f.filter = "src host " + src.toString() + " and dst host " + dst.toString() + " and proto "
-            + TextFormat::protocolName(proto);
-        f.summary = src.toString() + " probed " + std::to_string(a.ports.size()) + " " + TextFormat::protocolName(proto)
-            + " ports on " + dst.toString() + " (" + std::to_string(a.failed) + " failed, "
-            + std::to_string(a.openPorts.size()) + " answered as open, in "
-            + TextFormat::humanDuration(f.evidence["duration_s"].get<double>()) + ")";
+        const uint32_t k = (uint32_t(c.protocol) << 16) | c.serverPort;
+        auto& totals = portTotals[k];
+        ++totals.first;
+        if (!c.failedAttempt())
+            continue;
+        ++totals.second;
+        byPort[k].push_back({c.startMs, c.client, c.server, c.answered()});
+    }
+    std::vector<uint32_t> ports;
+    for (const auto& [k, v] : byPort)
+        if (v.size() >= size_t(m_params.minDistributedTargets))
+            ports.push_back(k);
+    std::sort(ports.begin(), ports.end());
+
+    std::vector<Episode> episodes;
+    for (uint32_t k : ports) {
+        if (cancel.load())
+            return {};
+        std::vector<FailedProbe>& probes = byPort[k];
+        // Up to a few episodes per port: the window with the most targets, then the next one
+        // among the remaining probes.
+        for (int round = 0; round < 4 && probes.size() >= size_t(m_params.minDistributedTargets); ++round) {
+            std::unordered_map<IpAddress, int> targetCount, sourceCount;
+            size_t left = 0, bestLeft = 0, bestRight = 0, bestTargets = 0;
+            for (size_t right = 0; right < probes.size(); ++right) {
+                ++targetCount[probes[right].dst];
+                ++sourceCount[probes[right].src];
+                while (probes[right].startMs - probes[left].startMs > m_params.distributedWindowMs) {
+                    if (--targetCount[probes[left].dst] == 0)
+                        targetCount.erase(probes[left].dst);
+                    if (--sourceCount[probes[left].src] == 0)
+                        sourceCount.erase(probes[left].src);
+                    ++left;
+                }
+                if (targetCount.size() > bestTargets && int(sourceCount.size()) >= m_params.minDistributedSources) {
+                    bestTargets = targetCount.size();
+                    bestLeft = left;
+                    bestRight = right;
+                }
+            }
+            if (int(bestTargets) < m_params.minDistributedTargets)
+                break;
+            {
+                // Cheap first look at the port's other failures (exact check below, with the
+                // window's answered attempts): this one only ever skips what that one would.
+                const auto& totals = portTotals[k];
+                const uint64_t inWindow = bestRight - bestLeft + 1;
+                const uint64_t otherAttempts = totals.first - std::min<uint64_t>(totals.first, inWindow);
+                const uint64_t otherFailed = totals.second - std::min<uint64_t>(totals.second, inWindow);
+                if (otherAttempts >= uint64_t(m_params.minDistributedTargets)
+                    && double(otherFailed) > m_params.maxBackgroundFailedShare * double(otherAttempts))
+                    break;
+            }
+            Episode e{uint8_t(k >> 16), uint16_t(k & 0xffff), probes[bestLeft].startMs, probes[bestRight].startMs, {}, {}, {}, 0, 0};
+            for (size_t i = bestLeft; i <= bestRight; ++i) {
+                e.targetsOfSource[probes[i].src].insert(probes[i].dst);
+                e.targets.insert(probes[i].dst);
+                if (probes[i].answered)
+                    e.refusing.insert(probes[i].dst);
+                ++e.failed;
+            }
+            probes.erase(probes.begin() + std::ptrdiff_t(bestLeft), probes.begin() + std::ptrdiff_t(bestRight) + 1);
+            size_t top = 0;
+            for (const auto& [s, t] : e.targetsOfSource)
+                top = std::max(top, t.size());
+            // One source covering most targets is a scan of its own (reported as horizontal).
+            if (double(top) > m_params.maxSingleSourceShare * double(e.targets.size()))
+                continue;
+            episodes.push_back(std::move(e));
+        }
+    }
+    byPort = {};
+    if (episodes.empty())
+        return {};
+
+    // Every attempt (answered too) of the episode's sources on its port in its window.
+    for (Episode& e : episodes) {
+        auto it = std::lower_bound(ctx.conversations.begin(), ctx.conversations.end(), e.startMs,
+                                   [](const Conversation& c, int64_t t) { return c.startMs < t; });
+        for (; it != ctx.conversations.end() && it->startMs <= e.endMs; ++it)
+            if (it->protocol == e.proto && it->serverPort == e.port && e.targetsOfSource.count(it->client))
+                ++e.attempts;
+    }
+
+    std::vector<Finding> findings;
+    for (const Episode& e : episodes) {
+        const double failedShare = double(e.failed) / double(std::max(e.attempts, e.failed));
+        if (failedShare < m_params.minDistributedFailedShare)
+            continue;
+        const auto& totals = portTotals[(uint32_t(e.proto) << 16) | e.port];
+        const uint64_t otherAttempts = totals.first - std::min(totals.first, std::max(e.attempts, e.failed));
+        const uint64_t otherFailed = totals.second - std::min(totals.second, e.failed);
+        const double backgroundShare = otherAttempts >= uint64_t(m_params.minDistributedTargets)
+            ? double(otherFailed) / double(otherAttempts) : 0.0;
+        if (backgroundShare > m_params.maxBackgroundFailedShare)
+            continue;
+        std::vector<double> perSource;
+        size_t top = 0;
+        for (const auto& [s, t] : e.targetsOfSource) {
+            perSource.push_back(double(t.size()));
+            top = std::max(top, t.size());
+        }
+        const double seconds = std::max(1.0, double(e.endMs - e.startMs) / 1000);
+        const double breadth = breadthScore(e.targets.size(), 10, 200);
+        const double sources = breadthScore(e.targetsOfSource.size(), double(m_params.minDistributedSources), 50);
+        const double rs = rateScore(double(e.targets.size()) / seconds);
+        const double score = 100 * (0.4 * breadth + 0.2 * sources + 0.25 * failedShare + 0.15 * rs);
+        const std::string proto = TextFormat::protocolName(e.proto);
+
+        Finding f;
+        f.type = "port_scan";
+        f.subtype = "distributed";
+        f.score = std::round(score * 10) / 10;
+        f.severity = severityForScore(f.score);
+        f.dst.assign(e.targets.begin(), e.targets.end());
+        f.dstPorts = {e.port};
+        f.protocol = e.proto;
+        f.startMs = e.startMs;
+        f.endMs = e.endMs;
+        f.attack = {"T1046"};
+        std::vector<std::string> srcList;
+        for (const auto& [s, t] : e.targetsOfSource)
+            if (srcList.size() < m_params.maxListedSources)
+                srcList.push_back(s.toString());
+        f.evidence = {{"sources", srcList},
+                      {"source_count", e.targetsOfSource.size()},
+                      {"targets", e.targets.size()},
+                      {"refusing_targets", e.refusing.size()},
+                      {"failed_attempts", e.failed},
+                      {"attempts", e.attempts},
+                      {"failed_share", round3(failedShare)},
+                      {"port_failed_share_outside", round3(backgroundShare)},
+                      {"duration_s", std::round(seconds * 10) / 10},
+                      {"targets_per_source_median", RobustStats::median(perSource)},
+                      {"targets_of_top_source", top},
+                      {"score_parts",
+                       {{"breadth", round3(breadth)},
+                        {"sources", round3(sources)},
+                        {"failed_share", round3(failedShare)},
+                        {"rate", round3(rs)}}}};
+        f.id = "port_scan:d:" + std::to_string(e.port) + "/" + proto + "@" + std::to_string(e.startMs);
+        f.filter = "dst port " + std::to_string(e.port) + " and proto " + proto;
+        f.summary = std::to_string(e.targetsOfSource.size()) + " sources probed " + proto + "/" + std::to_string(e.port)
+            + " on " + std::to_string(e.targets.size()) + " hosts within " + TextFormat::humanDuration(seconds) + " ("
+            + TextFormat::fixed(RobustStats::median(perSource), 0) + " hosts per source, at most " + std::to_string(top)
+            + "): a distributed scan";
         findings.push_back(std::move(f));
     }
     return findings;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <cstdio>
 #include <iterator>
+#include <unordered_map>
 
 namespace {
 
@@ -537,6 +538,61 @@ void FlowStore::forEachFlow(const std::function<bool(const FlowRecord&)>& fn) co
         r.observationDomain = uint32_t(sqlite3_column_int64(st, 19));
         r.connState = uint8_t(sqlite3_column_int(st, 20));
         r.importId = sqlite3_column_int64(st, 21);
+        if (!fn(r))
+            break;
+    }
+}
+
+void FlowStore::forEachFlowInStorageOrder(const std::function<bool(const FlowRecord&)>& fn) const
+{
+    // Exporters are few: looked up in memory rather than joined per row.
+    struct Exporter {
+        IpAddress address;
+        uint16_t port = 0;
+        uint32_t domain = 0;
+    };
+    std::unordered_map<int64_t, Exporter> exporters;
+    {
+        Statement ex(m_db, "SELECT id, address, port, domain FROM exporters");
+        while (ex.step())
+            exporters[ex.integer(0)] = {blobAddress(ex.get(), 1), uint16_t(ex.integer(2)), uint32_t(ex.integer(3))};
+    }
+    Statement sel(m_db,
+        "SELECT start_ms, end_ms, src, dst, src_port, dst_port, proto, tcp_flags, tos, bytes,"
+        " packets, rev_bytes, rev_packets, sampling, in_if, out_if, version,"
+        " exporter_id, conn_state, import_id FROM flows");
+    sqlite3_stmt* st = sel.get();
+    FlowRecord r;
+    const Exporter none;
+    while (sel.step()) {
+        r.startMs = sqlite3_column_int64(st, 0);
+        r.endMs = sqlite3_column_int64(st, 1);
+        r.src = blobAddress(st, 2);
+        r.dst = blobAddress(st, 3);
+        r.srcPort = uint16_t(sqlite3_column_int(st, 4));
+        r.dstPort = uint16_t(sqlite3_column_int(st, 5));
+        r.protocol = uint8_t(sqlite3_column_int(st, 6));
+        r.tcpFlags = uint8_t(sqlite3_column_int(st, 7));
+        r.tos = uint8_t(sqlite3_column_int(st, 8));
+        r.bytes = uint64_t(sqlite3_column_int64(st, 9));
+        r.packets = uint64_t(sqlite3_column_int64(st, 10));
+        r.revBytes = uint64_t(sqlite3_column_int64(st, 11));
+        r.revPackets = uint64_t(sqlite3_column_int64(st, 12));
+        r.samplingRate = uint32_t(sqlite3_column_int64(st, 13));
+        r.inputIf = uint32_t(sqlite3_column_int64(st, 14));
+        r.outputIf = uint32_t(sqlite3_column_int64(st, 15));
+        r.exportVersion = uint16_t(sqlite3_column_int(st, 16));
+        const Exporter* e = &none;
+        if (sqlite3_column_type(st, 17) != SQLITE_NULL) {
+            auto it = exporters.find(sqlite3_column_int64(st, 17));
+            if (it != exporters.end())
+                e = &it->second;
+        }
+        r.exporter = e->address;
+        r.exporterPort = e->port;
+        r.observationDomain = e->domain;
+        r.connState = uint8_t(sqlite3_column_int(st, 18));
+        r.importId = sqlite3_column_int64(st, 19);
         if (!fn(r))
             break;
     }

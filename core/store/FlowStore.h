@@ -79,6 +79,9 @@ public:
     Summary summary() const;
     // Calls fn for each flow ordered by start time; fn returns false to stop.
     void forEachFlow(const std::function<bool(const FlowRecord&)>& fn) const;
+    // The same flows in storage (import) order: a sequential table scan, several times faster
+    // than walking the time index, for readers that sort in memory (the detectors).
+    void forEachFlowInStorageOrder(const std::function<bool(const FlowRecord&)>& fn) const;
 
     // --- findings of the latest analysis ---
     // analysis: how they were made (configuration, networks), kept for later reports.

@@ -95,7 +95,7 @@ private slots:
             const char* error;
         };
         const Case cases[] = {
-            {R"({"port_scan": {"min_failed_target": 3}})", "port_scan.min_failed_target: unknown key (known: min_failed_targets, min_failed_share)"},
+            {R"({"port_scan": {"min_failed_target": 3}})", "port_scan.min_failed_target: unknown key (known: min_failed_targets, min_failed_share, trw_benign_success"},
             {R"({"beacon": {"min_beats": 2.5}})", "beacon.min_beats: must be a whole number from 0"},
             {R"({"beacon": {"min_beats": -1}})", "beacon.min_beats: must be a whole number from 0"},
             {R"({"exfiltration": {"min_bytes": "10MB"}})", "exfiltration.min_bytes: must be a number from 0"},

@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace {
@@ -248,6 +249,136 @@ private slots:
         QVERIFY(!findFinding(findings, "port_scan", "10.0.3.3"));
     }
 
+    void slowScansAreFoundBySequentialTest()
+    {
+        std::vector<FlowRecord> flows;
+        std::mt19937 rng(5);
+        // 30 hosts on 3389, one probe every 3 minutes (90 min), no host answers: too few targets
+        // and too slow for breadth and rate alone, but 30 failed first contacts in a row.
+        for (int h = 1; h <= 30; ++h) {
+            const std::string target = "10.0.0." + std::to_string(h);
+            flows.push_back(flow("10.0.8.14", uint16_t(41000 + h), target.c_str(), 3389, kT0 + h * 180000LL, 0, 44, 1, TcpFlag::Syn));
+        }
+        // 25 ports on one server over an hour, 5 of them open (SYN-ACK, then the scanner's RST).
+        for (int p = 0; p < 25; ++p) {
+            const auto port = uint16_t(8000 + p);
+            const int64_t t = kT0 + p * 144000LL;
+            flows.push_back(flow("10.0.8.15", 53014, "10.0.0.20", port, t, 0, 44, 1, TcpFlag::Syn));
+            flows.push_back(flow("10.0.0.20", port, "10.0.8.15", 53014, t, 0, 40, 1,
+                                 p % 5 == 0 ? TcpFlag::Syn | TcpFlag::Ack : TcpFlag::Rst | TcpFlag::Ack));
+        }
+        // A client whose connections mostly succeed, with 20 failures spread over the same hours.
+        browsing(flows, rng, "10.0.3.3", 5400000, 20);
+        for (int h = 1; h <= 20; ++h) {
+            const std::string server = "198.51.100." + std::to_string(h);
+            flows.push_back(flow("10.0.3.3", uint16_t(50000 + h), server.c_str(), 443, kT0 + h * 250000LL, 0, 60, 1, TcpFlag::Syn));
+        }
+        for (int h = 1; h <= 200; ++h) {
+            const std::string server = "203.0.113." + std::to_string(h);
+            connection(flows, "10.0.3.3", uint16_t(52000 + h), server.c_str(), 443, kT0 + h * 25000LL + 1000, 800, 40000);
+        }
+        const auto findings = PortScanDetector().run(contextOf(flows), kNoCancel);
+        const Finding* h = findFinding(findings, "port_scan", "10.0.8.14");
+        QVERIFY(h);
+        QCOMPARE(h->subtype, std::string("horizontal"));
+        QCOMPARE(h->dst.size(), size_t(30));
+        QCOMPARE(h->evidence["failed_share"].get<double>(), 1.0);
+        QCOMPARE(h->evidence["duration_s"].get<double>(), 29 * 180.0);
+        QCOMPARE(h->evidence["trw_log_likelihood_ratio"].get<double>(), std::round(30 * std::log(4.0) * 100) / 100);
+        QCOMPARE(h->evidence["score_parts"]["sequential_test"].get<double>(), 1.0);
+        QCOMPARE(h->evidence["score_parts"]["rate"].get<double>(), 0.0);
+        QVERIFY2(h->severity >= Severity::High, h->summary.c_str());
+        const Finding* v = findFinding(findings, "port_scan", "10.0.8.15");
+        QVERIFY(v);
+        QCOMPARE(v->subtype, std::string("vertical"));
+        QCOMPARE(v->dstPorts.size(), size_t(25));
+        QCOMPARE(v->evidence["ports_answered_open"].size(), size_t(5));
+        QVERIFY2(v->severity >= Severity::High, v->summary.c_str());
+        // 20 failed of 220 first contacts on 443: the walk never leaves the benign side for long.
+        const Finding* c = findFinding(findings, "port_scan", "10.0.3.3");
+        QVERIFY(!c || c->severity < Severity::Medium);
+    }
+
+    void shortBurstOfFailuresIsMediumAtMost()
+    {
+        // Slips' horizontal scan shape: a client fetching pages, then 10 unanswered hosts on :80
+        // among 22 new ones within 5 s. Suspicious, but a client whose network broke looks alike.
+        std::vector<FlowRecord> flows;
+        for (int h = 1; h <= 22; ++h) {
+            const std::string server = "198.51.100." + std::to_string(h);
+            const int64_t t = kT0 + 60000 + h * 230;
+            if (h % 2 == 0 && h <= 20)
+                flows.push_back(flow("10.0.2.112", uint16_t(49000 + h), server.c_str(), 80, t, 0, 52, 1, TcpFlag::Syn));
+            else
+                connection(flows, "10.0.2.112", uint16_t(49000 + h), server.c_str(), 80, t, 800, 1200);
+        }
+        const auto findings = PortScanDetector().run(contextOf(flows), kNoCancel);
+        const Finding* f = findFinding(findings, "port_scan", "10.0.2.112");
+        QVERIFY(f);
+        QCOMPARE(f->subtype, std::string("horizontal"));
+        QCOMPARE(f->dst.size(), size_t(10));
+        QCOMPARE(f->evidence["burst"]["failed_targets"].get<int>(), 10);
+        QCOMPARE(f->evidence["burst"]["targets_first_contacted"].get<int>(), 19); // from the first unanswered to the last
+        QVERIFY2(f->severity == Severity::Medium, f->summary.c_str());
+    }
+
+    void distributedScanIsOneFindingWithItsSources()
+    {
+        std::vector<FlowRecord> flows;
+        std::mt19937 rng(9);
+        // 40 outside sources share out 10.0.0.1-240 on :22 within 10 minutes, 6 hosts each;
+        // one host in ten refuses (RST), the rest stay silent.
+        for (int i = 0; i < 240; ++i) {
+            const std::string src = "185.220." + std::to_string(i % 40) + ".7";
+            const std::string dst = "10.0.0." + std::to_string(i + 1);
+            const int64_t t = kT0 + 1800000 + int64_t(i) * 2500;
+            flows.push_back(flow(src.c_str(), uint16_t(40000 + i), dst.c_str(), 22, t, 0, 44, 1, TcpFlag::Syn));
+            if (i % 10 == 0)
+                flows.push_back(flow(dst.c_str(), 22, src.c_str(), uint16_t(40000 + i), t, 0, 40, 1, TcpFlag::Rst | TcpFlag::Ack));
+        }
+        // Many outside clients of one web server, all answered; and one internal scanner alone.
+        for (int i = 0; i < 300; ++i) {
+            const std::string client = "198.18." + std::to_string(i / 200) + "." + std::to_string(i % 200 + 1);
+            connection(flows, client.c_str(), uint16_t(30000 + i), "10.0.0.80", 443, kT0 + int64_t(i) * 10000, 600, 20000);
+        }
+        for (int h = 1; h <= 60; ++h) {
+            const std::string dst = "10.0.1." + std::to_string(h);
+            flows.push_back(flow("10.0.8.14", uint16_t(41000 + h), dst.c_str(), 445, kT0 + 1900000 + h * 500, 0, 44, 1, TcpFlag::Syn));
+        }
+        // A port where every attempt fails all day (seen in one direction only): a window of many
+        // sources failing there is no scan.
+        for (int i = 0; i < 400; ++i) {
+            const std::string src = "10.0.4." + std::to_string(i % 100 + 1);
+            const std::string dst = "192.0.2." + std::to_string(i % 250 + 1);
+            const int64_t t = kT0 + (i < 100 ? 600000 + int64_t(i) * 3000 : int64_t(i) * 18000);
+            flows.push_back(flow(src.c_str(), uint16_t(20000 + i), dst.c_str(), 8443, t, 0, 60, 1, TcpFlag::Syn));
+        }
+        const auto findings = PortScanDetector().run(contextOf(flows), kNoCancel);
+        std::vector<const Finding*> spread;
+        for (const Finding& f : findings)
+            if (f.subtype == "distributed")
+                spread.push_back(&f);
+        QCOMPARE(spread.size(), size_t(1));
+        const Finding& d = *spread[0];
+        QVERIFY(!d.src);
+        QCOMPARE(d.dstPorts, std::vector<uint16_t>{22});
+        QCOMPARE(d.dst.size(), size_t(240));
+        QCOMPARE(d.evidence["source_count"].get<int>(), 40);
+        QCOMPARE(d.evidence["sources"].size(), size_t(40));
+        QCOMPARE(d.evidence["targets_of_top_source"].get<int>(), 6);
+        QCOMPARE(d.evidence["refusing_targets"].get<int>(), 24);
+        QCOMPARE(d.evidence["failed_share"].get<double>(), 1.0);
+        QCOMPARE(d.evidence["port_failed_share_outside"].get<double>(), 0.0);
+        QCOMPARE(d.evidence["duration_s"].get<double>(), 239 * 2.5);
+        QCOMPARE(d.startMs, kT0 + 1800000);
+        QVERIFY2(d.severity >= Severity::High, d.summary.c_str());
+        // Each source alone is no scan; the lone scanner is a horizontal one.
+        QVERIFY(!findFinding(findings, "port_scan", "185.220.0.7"));
+        const Finding* lone = findFinding(findings, "port_scan", "10.0.8.14");
+        QVERIFY(lone);
+        QCOMPARE(lone->subtype, std::string("horizontal"));
+    }
+
     void largeUploadToRareDestinationIsExfiltration()
     {
         std::vector<FlowRecord> flows;
@@ -267,6 +398,40 @@ private slots:
         QCOMPARE(f.evidence["bytes_sent"].get<double>(), 1.6e9);
         QCOMPARE(f.evidence["connections"].get<int>(), 4);
         QVERIFY(f.severity >= Severity::High);
+    }
+
+    void exfiltrationInManySmallFlowsIsHighAndBackupsAreNot()
+    {
+        std::vector<FlowRecord> flows;
+        uint16_t port = 30000;
+        for (int h = 1; h <= 25; ++h) {
+            const std::string host = "10.0.2." + std::to_string(h);
+            for (int i = 0; i < 10; ++i)
+                connection(flows, host.c_str(), port++, "93.184.216.34", 443, kT0 + i * 60000 + h, 2000, 900000);
+        }
+        // 200 uploads of 300 KB over four hours: 60 MB, modest, but 100x all else the host sent.
+        for (int i = 0; i < 200; ++i)
+            connection(flows, "10.0.3.7", port++, "198.51.100.200", 443, kT0 + i * 72000LL, 300000, 80);
+        // A backup server that uploads 40 MB to each of 10 storage endpoints.
+        for (int d = 1; d <= 10; ++d) {
+            const std::string dst = "192.0.2." + std::to_string(d);
+            connection(flows, "10.0.0.30", port++, dst.c_str(), 443, kT0 + d * 600000LL, 40000000, 20000);
+        }
+        const auto findings = ExfiltrationDetector().run(contextOf(flows), kNoCancel);
+        const Finding* f = findFinding(findings, "exfiltration", "10.0.3.7", "198.51.100.200");
+        QVERIFY(f);
+        QCOMPARE(f->evidence["bytes_sent"].get<double>(), 60e6);
+        QCOMPARE(f->evidence["connections"].get<int>(), 200);
+        QCOMPARE(f->evidence["score_parts"]["host_history"].get<double>(), 1.0);
+        QVERIFY2(f->severity >= Severity::High, f->summary.c_str());
+        int backups = 0;
+        for (const Finding& b : findings)
+            if (b.src->toString() == "10.0.0.30") {
+                ++backups;
+                QCOMPARE(b.evidence["score_parts"]["host_history"].get<double>(), 0.0);
+                QVERIFY2(b.severity < Severity::High, b.summary.c_str());
+            }
+        QCOMPARE(backups, 10);
     }
 
     void floodAgainstOneHostIsVolumetric()

@@ -91,6 +91,21 @@ private slots:
         QVERIFY2(f->severity >= Severity::High, f->summary.c_str());
     }
 
+    void slipsHorizontalBurstIsMedium()
+    {
+        // Slips' horizontal scan: a bot fetching pages, then 10 unanswered hosts among 20 new ones on
+        // :80 within 5 s. Too few for a scan by the sequential test or Zeek's threshold; reported as
+        // a short burst, at medium (a client whose network broke fails alike).
+        const Analysis a = analyse(QStringLiteral("slips/port-scans/horizontal/conn.log"));
+        QCOMPARE(a.flows, uint64_t(41));
+        const Finding* f = find(a, "port_scan", "horizontal", "10.0.2.112", "80");
+        QVERIFY(f);
+        QCOMPARE(f->severity, Severity::Medium);
+        QCOMPARE(f->dst.size(), size_t(10));
+        QCOMPARE(f->evidence["burst"]["failed_targets"].get<int>(), 10);
+        QCOMPARE(f->evidence["burst"]["targets_first_contacted"].get<int>(), 20);
+    }
+
     void remcosRetriesToItsServer()
     {
         // CTU-SME-11: RemcosRAT retrying 66.63.168.35:5888 every ~0.5-2 s (REJ), labelled malicious.
