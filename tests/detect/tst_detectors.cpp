@@ -7,59 +7,17 @@
 #include "detect/RobustStats.h"
 #include "detect/VolumetricDetector.h"
 
+#include "SyntheticFlows.h"
+
 #include <QTest>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 
+using namespace synthetic;
+
 namespace {
-
-constexpr int64_t kT0 = 1772438400000; // 2026-03-02T08:00:00Z
-
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
-
-FlowRecord flow(const char* src, uint16_t sport, const char* dst, uint16_t dport, int64_t startMs, int64_t durMs,
-                uint64_t bytes, uint64_t packets, uint8_t flags = TcpFlag::Syn | TcpFlag::Ack | TcpFlag::Psh | TcpFlag::Fin,
-                uint8_t proto = IpProtocol::Tcp)
-{
-    FlowRecord r;
-    r.src = ip(src);
-    r.dst = ip(dst);
-    r.srcPort = sport;
-    r.dstPort = dport;
-    r.startMs = startMs;
-    r.endMs = startMs + durMs;
-    r.bytes = bytes;
-    r.packets = packets;
-    r.tcpFlags = flags;
-    r.protocol = proto;
-    return r;
-}
-
-// An answered TCP connection as two unidirectional records.
-void connection(std::vector<FlowRecord>& out, const char* client, uint16_t cport, const char* server, uint16_t sport,
-                int64_t startMs, uint64_t up, uint64_t down)
-{
-    out.push_back(flow(client, cport, server, sport, startMs, 400, up, 6));
-    out.push_back(flow(server, sport, client, cport, startMs, 400, down, 5));
-}
-
-DetectionContext contextOf(std::vector<FlowRecord> flows)
-{
-    std::stable_sort(flows.begin(), flows.end(), [](auto& a, auto& b) { return a.startMs < b.startMs; });
-    DetectionContext ctx;
-    ConversationBuilder builder;
-    ctx.startMs = flows.front().startMs;
-    ctx.endMs = 0;
-    for (const auto& f : flows) {
-        builder.add(f);
-        ctx.endMs = std::max(ctx.endMs, f.endMs);
-    }
-    ctx.conversations = builder.take();
-    ctx.flows = std::move(flows);
-    return ctx;
-}
 
 const Finding* findFinding(const std::vector<Finding>& all, const std::string& type, const std::string& src,
                            const std::string& dst = {})
