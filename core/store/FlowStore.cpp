@@ -52,8 +52,9 @@ const char* const kMigrations[] = {
     // 1 → 2: readers that invent times (CSV datasets without timestamps) say so.
     "ALTER TABLE imports ADD COLUMN times_synthetic INTEGER NOT NULL DEFAULT 0;",
     // 2 → 3: sampling-scaled counters next to the raw ones (computed, not stored).
-    "ALTER TABLE flows ADD COLUMN bytes_scaled INTEGER GENERATED ALWAYS AS (bytes * max(sampling, 1)) VIRTUAL;"
-    "ALTER TABLE flows ADD COLUMN packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL;",
+    // (two statements in one step: parenthesised, the literals join on purpose)
+    ("ALTER TABLE flows ADD COLUMN bytes_scaled INTEGER GENERATED ALWAYS AS (bytes * max(sampling, 1)) VIRTUAL;"
+     "ALTER TABLE flows ADD COLUMN packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL;"),
     // 3 → 4: the handshake outcome that connection logs (Zeek, Argus) state.
     "ALTER TABLE flows ADD COLUMN conn_state INTEGER NOT NULL DEFAULT 0;",
 };
@@ -239,9 +240,21 @@ bool FlowStore::createSchema()
     }
     if (!exec("BEGIN") || !exec(kSchema))
         return false;
-    const std::string setVersion =
-        "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kSchemaVersion) + "')";
-    return exec(setVersion.c_str()) && exec("COMMIT");
+    return storeSchemaVersion() && exec("COMMIT");
+}
+
+bool FlowStore::storeSchemaVersion()
+{
+    // Values are bound, never spliced into SQL text, even the program's own.
+    Statement st(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?1)");
+    const std::string version = std::to_string(kSchemaVersion);
+    if (st.ok())
+        sqlite3_bind_text(st.get(), 1, version.c_str(), -1, SQLITE_TRANSIENT);
+    if (!st.ok() || sqlite3_step(st.get()) != SQLITE_DONE) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return false;
+    }
+    return true;
 }
 
 bool FlowStore::migrate(int from)
@@ -257,9 +270,7 @@ bool FlowStore::migrate(int from)
             return false;
         }
     }
-    const std::string setVersion =
-        "UPDATE meta SET value='" + std::to_string(kSchemaVersion) + "' WHERE key='schema_version'";
-    if (!exec(setVersion.c_str()) || !exec("COMMIT")) {
+    if (!storeSchemaVersion() || !exec("COMMIT")) {
         exec("ROLLBACK");
         return false;
     }
@@ -393,8 +404,14 @@ bool FlowStore::markImportTimesSynthetic()
 {
     if (!m_inImport)
         return false;
-    const std::string sql = "UPDATE imports SET times_synthetic=1 WHERE id=" + std::to_string(m_importId);
-    return exec(sql.c_str());
+    Statement st(m_db, "UPDATE imports SET times_synthetic=1 WHERE id=?1");
+    if (st.ok())
+        sqlite3_bind_int64(st.get(), 1, m_importId);
+    if (!st.ok() || sqlite3_step(st.get()) != SQLITE_DONE) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return false;
+    }
+    return true;
 }
 
 bool FlowStore::commitImport(int64_t importId, uint64_t read, uint64_t kept, uint64_t rejected,
