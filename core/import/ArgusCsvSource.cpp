@@ -108,7 +108,8 @@ bool ArgusCsvSource::parseLine(std::string_view line, std::vector<FlowRecord>& o
         if (!col(c).empty())
             extra[c == Dir ? "dir" : c == State ? "state" : "label"] = std::string(col(c));
     if (!extra.empty())
-        r.extra = extra.dump();
+        // Input text is any bytes: invalid UTF-8 becomes U+FFFD (dump() would throw).
+        r.extra = extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out.push_back(std::move(r));
     return true;
 }

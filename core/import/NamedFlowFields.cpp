@@ -228,7 +228,8 @@ bool NamedFlowFields::finish(FlowRecord& out, const TimeBase& base, std::string&
     m_r.startMs = start;
     m_r.endMs = end;
     if (!m_extra.is_null())
-        m_r.extra = m_extra.dump();
+        // Input text is any bytes: invalid UTF-8 becomes U+FFFD (dump() would throw).
+        m_r.extra = m_extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out = std::move(m_r);
     return true;
 }

@@ -204,6 +204,7 @@ bool ZeekConnSource::build(const Values& v, FlowRecord& r, std::string& reason)
     if (v.set[RespBytes])
         extra["resp_bytes"] = n[RespBytes];
     if (!extra.empty())
-        r.extra = extra.dump();
+        // Input text is any bytes: invalid UTF-8 becomes U+FFFD (dump() would throw).
+        r.extra = extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return true;
 }

@@ -421,7 +421,8 @@ bool FlowStore::commitImport(int64_t importId, uint64_t read, uint64_t kept, uin
         return false;
     Statement upd(m_db,
         "UPDATE imports SET records_read=?, records_kept=?, records_rejected=?, issues=? WHERE id=?");
-    const std::string issuesText = issuesToJson(issues).dump();
+    // Input text is any bytes: invalid UTF-8 becomes U+FFFD (dump() would throw).
+    const std::string issuesText = issuesToJson(issues).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     sqlite3_bind_int64(upd.get(), 1, int64_t(read));
     sqlite3_bind_int64(upd.get(), 2, int64_t(kept));
     sqlite3_bind_int64(upd.get(), 3, int64_t(rejected));
@@ -546,10 +547,10 @@ bool FlowStore::replaceFindings(const std::vector<Finding>& findings)
         for (const auto& d : f.dst)
             dst.push_back(d.toString());
         const std::string srcText = f.src ? f.src->toString() : std::string();
-        const std::string dstText = dst.dump();
+        const std::string dstText = dst.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         const std::string portsText = nlohmann::json(f.dstPorts).dump();
-        const std::string evidenceText = f.evidence.dump();
-        const std::string attackText = nlohmann::json(f.attack).dump();
+        const std::string evidenceText = f.evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string attackText = nlohmann::json(f.attack).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         sqlite3_stmt* st = ins.get();
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, f.id.c_str(), -1, SQLITE_STATIC);
