@@ -145,6 +145,37 @@ private slots:
         QCOMPARE(r.issues[0].line, int64_t(3));
     }
 
+    // "Up to maxRecords": a python-netflow line holds many flows; those past
+    // the batch come first in the next call, in order (found by fuzz_json_lines).
+    void batchesNeverExceedWhatWasAskedFor()
+    {
+        // (no raw string literals here: moc reads this file)
+        std::string flows;
+        for (int i = 1; i <= 5; ++i)
+            flows += std::string(i > 1 ? "," : "") + "{\"IPV4_SRC_ADDR\": \"10.0.0." + std::to_string(i)
+                + "\", \"IPV4_DST_ADDR\": \"10.0.0.99\", \"L4_SRC_PORT\": 1, \"L4_DST_PORT\": 2, \"PROTOCOL\": 6,"
+                  " \"IN_BYTES\": " + std::to_string(i)
+                + ", \"IN_PKTS\": 1, \"FIRST_SWITCHED\": 1000, \"LAST_SWITCHED\": 2000}";
+        const std::string line = "{\"1772438400.0\": {\"client\": [\"192.0.2.1\", 2055], \"header\": {\"version\": 9,"
+                                 " \"uptime\": 5000, \"timestamp\": 1772438400, \"source_id\": 0}, \"flows\": ["
+            + flows + "]}}";
+        writeFile(tmp("five.json"), line + "\n" + line + "\n");
+        std::string error;
+        auto source = openFlowSource(tmp("five.json").toStdString(), error);
+        QVERIFY2(source, error.c_str());
+        QCOMPARE(source->formatName(), std::string("python-netflow-json"));
+        std::vector<FlowRecord> all;
+        for (bool more = true; more;) {
+            std::vector<FlowRecord> batch;
+            more = source->readBatch(batch, 2);
+            QVERIFY(batch.size() <= 2);
+            all.insert(all.end(), batch.begin(), batch.end());
+        }
+        QCOMPARE(all.size(), size_t(10));
+        for (size_t i = 0; i < all.size(); ++i)
+            QCOMPARE(all[i].bytes, uint64_t(i % 5 + 1));
+    }
+
     void nfdumpCsvMatchesReference()
     {
         const std::string csv = kCorpus + "/reference/enterprise4h__softflowd-v9.nfdump.csv.gz";
