@@ -13,6 +13,13 @@ FLOWSIFT_PACKAGES=(
   liblzo2-dev libbz2-dev liblz4-dev libzstd-dev libssl-dev python3-jsonschema
   fonts-dejavu-core xvfb xauth
 )
+# The full checks (./test under CI=true or FLOWSIFT_FULL=1): clang's sanitizers
+# and libFuzzer, and what building and checking the Debian package needs
+# (file for CPack's dpkg-shlibdeps step, appstreamcli, desktop-file-validate, man).
+FLOWSIFT_CHECK_PACKAGES=(
+  clang libclang-rt-14-dev
+  file appstream desktop-file-utils man-db
+)
 
 flowsift_install_packages() {
   local missing=()

@@ -352,6 +352,11 @@ void printExporterStats(const ExportCaptureSource& capture)
     std::cerr << "datagrams " << t.datagrams << " (v1 " << t.v1 << ", v5 " << t.v5 << ", v7 " << t.v7 << ", v9 "
               << t.v9 << ", IPFIX " << t.ipfix << ", not NetFlow/IPFIX " << t.notExport << "), flows " << t.flows
               << "\n";
+    if (t.exportersRefused || t.templatesRefused || t.templatesTooLarge || t.pendingOverflow || t.optionsNotKept)
+        std::cerr << "limits reached: datagrams of refused exporters " << t.exportersRefused << ", templates refused "
+                  << t.templatesRefused << ", templates too large " << t.templatesTooLarge
+                  << ", data sets dropped waiting " << t.pendingOverflow << ", options records not kept "
+                  << t.optionsNotKept << "\n";
     for (const ExporterStats& e : capture.exporterStats()) {
         const std::string address = e.key.address.toString();
         std::cerr << "exporter " << (e.key.address.isV4() ? address : "[" + address + "]") << ":" << e.key.port
@@ -359,7 +364,12 @@ void printExporterStats(const ExportCaptureSource& capture)
                   << ", flows " << e.flows << ", options records " << e.optionsRecords << ", templates "
                   << e.templates << ", sequence gaps " << e.sequenceGaps << " (lost " << e.sequenceLost
                   << ", restarts " << e.sequenceRestarts << ", reordered " << e.sequenceReordered << "), malformed "
-                  << e.malformed << ", held sets " << e.bufferedSets << ", dropped sets " << e.droppedSets << "\n";
+                  << e.malformed << ", held sets " << e.bufferedSets << ", dropped sets " << e.droppedSets;
+        if (e.templatesRefused || e.templatesTooLarge || e.pendingOverflow || e.optionsNotKept)
+            std::cerr << ", limits reached (templates refused " << e.templatesRefused << ", too large "
+                      << e.templatesTooLarge << ", sets dropped waiting " << e.pendingOverflow
+                      << ", options not kept " << e.optionsNotKept << ")";
+        std::cerr << "\n";
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
 
 int main(int argc, char* argv[])
@@ -11,6 +12,10 @@ int main(int argc, char* argv[])
     QApplication::setOrganizationName(QStringLiteral("Flowsift"));
     QApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));
     QApplication::setApplicationDisplayName(QStringLiteral("Flowsift"));
+    // The installed desktop entry and hicolor icon (installer/): window
+    // managers match the window to the entry, the title bar shows the icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("invalid.flowsift.Flowsift"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("flowsift")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate("main", "Investigation workbench for NetFlow/IPFIX data"));

@@ -578,6 +578,41 @@ std::string ExportDecoder::notExportReason(const uint8_t* d, size_t len)
     }
 }
 
+ExporterState* ExportDecoder::exporterState(const ExporterKey& key, std::vector<DecodeIssue>& issues)
+{
+    if (m_cache.exporters().size() < m_limits.maxExporters)
+        return &m_cache.state(key);
+    if (ExporterState* st = m_cache.find(key))
+        return st;
+    // Spoofed source addresses must not grow the exporter table without end.
+    ++m_totals.exportersRefused;
+    if (!m_exporterLimitReported) {
+        m_exporterLimitReported = true;
+        issues.push_back({0, "limit reached: " + std::to_string(m_limits.maxExporters)
+                                 + " exporters (address, port, domain) already have state; datagrams of exporter "
+                                 + exporterName(key) + " and any later new exporter are not decoded"});
+    }
+    return nullptr;
+}
+
+void ExportDecoder::releasePending(ExporterState& st, size_t bytes)
+{
+    st.pendingBytes -= bytes;
+    m_pendingBytesTotal -= bytes;
+}
+
+std::string ExportDecoder::pendingLimit(const ExporterState& st, size_t bytes) const
+{
+    if (st.pending.size() + st.initPending.size() >= m_limits.maxPendingSetsPerExporter)
+        return std::to_string(m_limits.maxPendingSetsPerExporter) + " of its data sets already wait";
+    if (st.pendingBytes + bytes > m_limits.maxPendingBytesPerExporter)
+        return "its waiting data sets would pass " + std::to_string(m_limits.maxPendingBytesPerExporter) + " bytes";
+    if (m_pendingBytesTotal + bytes > m_limits.maxPendingBytesTotal)
+        return "the data sets waiting for all exporters would pass " + std::to_string(m_limits.maxPendingBytesTotal)
+            + " bytes";
+    return {};
+}
+
 ExportDecoder::Kind ExportDecoder::decode(const IpAddress& exporter, uint16_t exporterPort, int64_t captureUs,
                                           const uint8_t* data, size_t length, std::vector<FlowRecord>& out,
                                           std::vector<DecodeIssue>& issues)
@@ -679,7 +714,10 @@ void ExportDecoder::decodeFixed(uint16_t version, const ExporterKey& base, const
         if (sampling == 0)
             sampling = 1;
     }
-    ExporterState& st = m_cache.state(key);
+    ExporterState* state = exporterState(key, issues);
+    if (!state)
+        return;
+    ExporterState& st = *state;
     ++st.stats.datagrams;
 
     // The count is trusted only while the records fit (a v5 header claiming
@@ -766,7 +804,10 @@ void ExportDecoder::decodeV9(const ExporterKey& base, int64_t captureUs, const u
 {
     ExporterKey key = base;
     key.domain = rd32(d + 16); // source id
-    ExporterState& st = m_cache.state(key);
+    ExporterState* state = exporterState(key, issues);
+    if (!state)
+        return;
+    ExporterState& st = *state;
     ++st.stats.datagrams;
     const uint32_t sysUptime = rd32(d + 4);
     // RFC 3954 §5.1: the sequence counts export packets per source id.
@@ -792,7 +833,10 @@ size_t ExportDecoder::decodeIpfixMessage(const ExporterKey& base, int64_t captur
     size_t msgLen = rd16(d + 2);
     ExporterKey key = base;
     key.domain = rd32(d + 12);
-    ExporterState& st = m_cache.state(key);
+    ExporterState* state = exporterState(key, issues);
+    if (!state)
+        return 0;
+    ExporterState& st = *state;
     ++st.stats.datagrams;
     if (msgLen < kIpfixHeader)
         return 0;
@@ -873,9 +917,7 @@ uint64_t ExportDecoder::decodeSets(Context& ctx, int64_t captureUs, const uint8_
                     lookedAhead = true;
                     applyOptionsAhead(ctx, d + pos + setLen, len - pos - setLen);
                 }
-                if (it->second.needsSystemInit && !st.systemInitMs
-                    && st.pending.size() + st.initPending.size() < TemplateCache::kMaxPendingSets
-                    && st.pendingBytes + bodyLen <= TemplateCache::kMaxPendingBytes) {
+                if (it->second.needsSystemInit && !st.systemInitMs && pendingFits(st, bodyLen)) {
                     // Uptime-relative times need systemInitTimeMilliseconds, which
                     // may come in a later message: hold the set (bounded in count,
                     // bytes and capture time) rather than guess a 1970 date.
@@ -982,12 +1024,14 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
                         if (it->second.isOptions == options) {
                             st.withdrawn.push_back(it->first);
                             it = st.templates.erase(it);
+                            --m_templateCount;
                         } else {
                             ++it;
                         }
                     }
                 } else if (st.templates.erase(templateId)) {
                     st.withdrawn.push_back(templateId);
+                    --m_templateCount;
                 }
                 if (st.withdrawn.size() > 4096) // bounded: forget the oldest
                     st.withdrawn.erase(st.withdrawn.begin(), st.withdrawn.begin() + 2048);
@@ -1057,23 +1101,77 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
             ++m_totals.templates;
             continue;
         }
+        ++ctx.state->stats.templates;
+        ++m_totals.templates;
+        // Field count and record length are bounded before anything is
+        // compiled or kept: the set's room alone allows 16383 fields.
+        if (m_fieldScratch.size() > m_limits.maxTemplateFields) {
+            refuseLargeTemplate(ctx, templateId, start + baseOffset, "template " + hex16(templateId) + " has "
+                                    + std::to_string(m_fieldScratch.size()) + " fields, more than the limit of "
+                                    + std::to_string(m_limits.maxTemplateFields),
+                                issues);
+            continue;
+        }
         CompiledTemplate t
             = TemplateCache::compile(templateId, ipfix, options, m_fieldScratch.data(), m_fieldScratch.size());
+        if (t.minRecordLength > DecoderLimits::kMaxRecordBytes) {
+            refuseLargeTemplate(ctx, templateId, start + baseOffset, "template " + hex16(templateId) + " describes records of "
+                                    + std::to_string(t.minRecordLength) + " bytes or more, longer than any message ("
+                                    + std::to_string(DecoderLimits::kMaxRecordBytes) + " bytes)",
+                                issues);
+            continue;
+        }
         if (t.minRecordLength == 0) {
             // Kept (data for it is skipped cleanly), but said: nothing can be decoded.
             malformed(start, "template " + hex16(templateId) + " has only zero-length fields");
         }
-        ++ctx.state->stats.templates;
-        ++m_totals.templates;
-        defineTemplate(ctx, std::move(t), out, issues);
+        defineTemplate(ctx, std::move(t), start + baseOffset, out, issues);
     }
 }
 
-void ExportDecoder::defineTemplate(Context& ctx, CompiledTemplate&& t, std::vector<FlowRecord>& out,
+void ExportDecoder::refuseLargeTemplate(Context& ctx, uint16_t id, size_t offset, std::string why,
+                                        std::vector<DecodeIssue>& issues)
+{
+    ExporterState& st = *ctx.state;
+    // A redefinition replaces the old template, kept or not: data must never
+    // be decoded with the definition the exporter dropped.
+    if (st.templates.erase(id))
+        --m_templateCount;
+    ++st.stats.templatesTooLarge;
+    ++m_totals.templatesTooLarge;
+    if (!st.templateSizeReported) {
+        st.templateSizeReported = true;
+        issues.push_back({offset, "limit reached: exporter " + exporterName(*ctx.key) + ": " + why
+                                      + "; not kept (this exporter's later ones are counted, not listed)"});
+    }
+}
+
+void ExportDecoder::defineTemplate(Context& ctx, CompiledTemplate&& t, size_t offset, std::vector<FlowRecord>& out,
                                    std::vector<DecodeIssue>& issues)
 {
     ExporterState& st = *ctx.state;
     const uint16_t id = t.id;
+    const bool known = st.templates.count(id) != 0;
+    if (!known && (st.templates.size() >= m_limits.maxTemplatesPerExporter
+                   || m_templateCount >= m_limits.maxTemplatesTotal)) {
+        // Its data sets wait (bounded) and are reported as never decoded.
+        ++st.stats.templatesRefused;
+        ++m_totals.templatesRefused;
+        if (!st.templateLimitReported) {
+            st.templateLimitReported = true;
+            const bool own = st.templates.size() >= m_limits.maxTemplatesPerExporter;
+            issues.push_back({offset, "limit reached: exporter " + exporterName(*ctx.key) + ": template "
+                                          + hex16(id) + " not kept, "
+                                          + (own ? "the exporter already has "
+                                                       + std::to_string(m_limits.maxTemplatesPerExporter)
+                                                 : "all exporters together already have "
+                                                       + std::to_string(m_limits.maxTemplatesTotal))
+                                          + " templates (this exporter's later ones are counted, not listed)"});
+        }
+        return;
+    }
+    if (!known)
+        ++m_templateCount;
     // Redefinition simply replaces (RFC 7011 §8.1 allows it after withdrawal,
     // and v9 exporters resend freely).
     const CompiledTemplate& stored = st.templates.insert_or_assign(id, std::move(t)).first->second;
@@ -1089,7 +1187,7 @@ void ExportDecoder::defineTemplate(Context& ctx, CompiledTemplate&& t, std::vect
         }
         PendingSet set = std::move(*it);
         it = st.pending.erase(it);
-        st.pendingBytes -= set.bytes.size();
+        releasePending(st, set.bytes.size());
         Context pc = ctx;
         pc.exportSecs = set.exportSecs;
         pc.sysUptimeMs = set.sysUptimeMs;
@@ -1107,16 +1205,16 @@ void ExportDecoder::bufferSet(Context& ctx, uint16_t templateId, int64_t capture
                               size_t baseOffset, std::vector<DecodeIssue>& issues, bool waitForInit)
 {
     ExporterState& st = *ctx.state;
-    if (st.pending.size() + st.initPending.size() >= TemplateCache::kMaxPendingSets
-        || st.pendingBytes + len > TemplateCache::kMaxPendingBytes) {
+    if (!pendingFits(st, len)) {
         ++st.stats.droppedSets;
         ++m_totals.droppedSets;
+        ++st.stats.pendingOverflow;
+        ++m_totals.pendingOverflow;
         if (!st.overflowReported) {
             st.overflowReported = true;
-            issues.push_back({baseOffset, "exporter " + exporterName(*ctx.key) + ": data set of template "
-                                              + hex16(templateId) + " dropped, "
-                                              + std::to_string(TemplateCache::kMaxPendingSets)
-                                              + " sets already wait for their template"});
+            issues.push_back({baseOffset, "limit reached: exporter " + exporterName(*ctx.key) + ": data set of template "
+                                              + hex16(templateId) + " dropped, " + pendingLimit(st, len)
+                                              + " (this exporter's later drops are counted, not listed)"});
         }
         return;
     }
@@ -1128,6 +1226,7 @@ void ExportDecoder::bufferSet(Context& ctx, uint16_t templateId, int64_t capture
     p.captureUs = captureUs;
     p.bytes.assign(d, d + len);
     st.pendingBytes += len;
+    m_pendingBytesTotal += len;
     (waitForInit ? st.initPending : st.pending).push_back(std::move(p));
     ++st.stats.bufferedSets;
     ++m_totals.bufferedSets;
@@ -1139,7 +1238,7 @@ void ExportDecoder::flushInitPending(Context& ctx, std::vector<FlowRecord>& out,
     std::deque<PendingSet> sets;
     sets.swap(st.initPending);
     for (PendingSet& set : sets) {
-        st.pendingBytes -= set.bytes.size();
+        releasePending(st, set.bytes.size());
         auto it = st.templates.find(set.templateId);
         if (it == st.templates.end()) { // withdrawn meanwhile
             ++st.stats.droppedSets;
@@ -1277,8 +1376,28 @@ uint64_t ExportDecoder::decodeDataSet(Context& ctx, const CompiledTemplate& t, c
             buildExtra(s, json, false, names, values, n);
             if (m_optionsOut)
                 m_optionsOut->push_back({*ctx.key, t.id, out.size(), json});
-            if (st.optionsRecords.size() < ExporterState::kMaxOptionsRecords)
+            if (st.optionsRecords.size() < ExporterState::kMaxOptionsRecords
+                && st.optionsBytes + json.size() <= m_limits.maxOptionsBytesPerExporter
+                && m_optionsBytesTotal + json.size() <= m_limits.maxOptionsBytesTotal) {
+                st.optionsBytes += json.size();
+                m_optionsBytesTotal += json.size();
                 st.optionsRecords.push_back(std::move(json));
+            } else {
+                ++st.stats.optionsNotKept;
+                ++m_totals.optionsNotKept;
+                if (!st.optionsLimitReported) {
+                    st.optionsLimitReported = true;
+                    issues.push_back({baseOffset + pos, "limit reached: exporter " + exporterName(*ctx.key)
+                                                            + ": options records are applied but no longer kept as "
+                                                              "exporter metadata (limits: "
+                                                            + std::to_string(ExporterState::kMaxOptionsRecords)
+                                                            + " records, "
+                                                            + std::to_string(m_limits.maxOptionsBytesPerExporter)
+                                                            + " bytes per exporter, "
+                                                            + std::to_string(m_limits.maxOptionsBytesTotal)
+                                                            + " bytes in all)"});
+                }
+            }
             continue;
         }
 
@@ -1445,7 +1564,7 @@ void ExportDecoder::finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue
             issues.push_back({0, "exporter " + exporterName(key) + ": data set of template " + hex16(it->templateId)
                                      + " decoded with the template from port " + std::to_string(siblingKey->port)
                                      + " (" + std::to_string(out.size() - before) + " flows)"});
-            st.pendingBytes -= it->bytes.size();
+            releasePending(st, it->bytes.size());
             it = st.pending.erase(it);
         }
         if (st.pending.empty())
@@ -1464,7 +1583,7 @@ void ExportDecoder::finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue
         st.stats.droppedSets += st.pending.size();
         m_totals.droppedSets += st.pending.size();
         for (const PendingSet& p : st.pending)
-            st.pendingBytes -= p.bytes.size();
+            releasePending(st, p.bytes.size());
         st.pending.clear();
     }
 }

@@ -37,6 +37,36 @@ struct DecoderTotals {
     uint64_t bufferedSets = 0;
     uint64_t droppedSets = 0; // data sets never decoded (no template, buffer full)
     uint64_t sequenceGaps = 0;
+    // DecoderLimits reached (each also reported once as an issue):
+    uint64_t exportersRefused = 0;  // datagrams not decoded: maxExporters exporters already have state
+    uint64_t templatesRefused = 0;  // template records not kept: per-exporter or total template limit
+    uint64_t templatesTooLarge = 0; // templates refused for their field count or record length
+    uint64_t pendingOverflow = 0;   // data sets dropped because held data reached its limits (in droppedSets too)
+    uint64_t optionsNotKept = 0;    // options records applied but not kept as metadata (metadata limit)
+};
+
+// Bounds on what the datagrams of one capture, or an exporter sending hostile
+// data for as long as it likes, can make the decoder hold. Generous for real
+// exporters (the largest templates seen have under 100 fields, exporters use
+// tens of templates); each refusal is counted in DecoderTotals and
+// ExporterStats and reported once as a DecodeIssue.
+struct DecoderLimits {
+    // Template spaces (address, port, observation domain, version) with state.
+    size_t maxExporters = 4096;
+    size_t maxTemplatesPerExporter = 4096;
+    size_t maxTemplatesTotal = 16384;
+    // Field specifiers in one template (a set has room for 16383).
+    size_t maxTemplateFields = 512;
+    // Data sets held until their template (or systemInitTimeMilliseconds) arrives.
+    size_t maxPendingSetsPerExporter = 1024;
+    size_t maxPendingBytesPerExporter = 8u << 20;
+    size_t maxPendingBytesTotal = 64u << 20;
+    // Options records kept as exporter metadata (JSON text).
+    size_t maxOptionsBytesPerExporter = 1u << 20;
+    size_t maxOptionsBytesTotal = 16u << 20;
+    // A record must fit one set of one message: a template whose fixed fields
+    // alone are longer can describe nothing (RFC 7011 §3.1: 16-bit message length).
+    static constexpr size_t kMaxRecordBytes = 65535 - 16 - 4;
 };
 
 // Decodes NetFlow v1, v5, v7, v9 (RFC 3954) and IPFIX (RFC 7011) datagrams into
@@ -47,6 +77,9 @@ struct DecoderTotals {
 class ExportDecoder final {
 public:
     enum class Kind { NotExport, NetflowV1, NetflowV5, NetflowV7, NetflowV9, Ipfix };
+
+    ExportDecoder() = default;
+    explicit ExportDecoder(const DecoderLimits& limits) : m_limits(limits) {}
 
     // Header plausibility only; does not touch decoder state.
     static Kind detect(const uint8_t* data, size_t length);
@@ -70,6 +103,10 @@ public:
     void finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
     void finish(std::vector<DecodeIssue>& issues); // same, dropping held flows (tests)
     const TemplateCache& cache() const { return m_cache; }
+    const DecoderLimits& limits() const { return m_limits; }
+    size_t templateCount() const { return m_templateCount; }      // over all exporters
+    size_t pendingBytes() const { return m_pendingBytesTotal; }   // held data sets, all exporters
+    size_t optionsBytes() const { return m_optionsBytesTotal; }   // kept options records, all exporters
 
     const DecoderTotals& totals() const { return m_totals; }
     std::vector<ExporterStats> exporterStats() const;
@@ -104,8 +141,12 @@ private:
     void applyOptionsAhead(Context& ctx, const uint8_t* d, size_t len);
     void parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t* d, size_t len, size_t baseOffset,
                           std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
-    void defineTemplate(Context& ctx, CompiledTemplate&& t, std::vector<FlowRecord>& out,
+    // Keeps the template (within the template limits) and decodes the data sets that waited for it.
+    void defineTemplate(Context& ctx, CompiledTemplate&& t, size_t offset, std::vector<FlowRecord>& out,
                         std::vector<DecodeIssue>& issues);
+    // Counts and reports a template refused for its field count or record length.
+    void refuseLargeTemplate(Context& ctx, uint16_t id, size_t offset, std::string why,
+                             std::vector<DecodeIssue>& issues);
     uint64_t decodeDataSet(Context& ctx, const CompiledTemplate& t, const uint8_t* d, size_t len, size_t baseOffset,
                            std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
     void bufferSet(Context& ctx, uint16_t templateId, int64_t captureUs, const uint8_t* d, size_t len,
@@ -113,8 +154,25 @@ private:
     // Decodes the sets held for systemInitTimeMilliseconds (with the export time when it never came).
     void flushInitPending(Context& ctx, std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
     uint32_t fallbackSamplingRate(const ExporterState& st, const IpAddress& address) const;
+    // The state of an exporter, created while fewer than maxExporters have one; nullptr (counted, reported) after.
+    ExporterState* exporterState(const ExporterKey& key, std::vector<DecodeIssue>& issues);
+    // Forgets a held data set's bytes (it was decoded or dropped).
+    void releasePending(ExporterState& st, size_t bytes);
+    // Whether a data set of this size may be held; pendingLimit says which limit it would pass.
+    bool pendingFits(const ExporterState& st, size_t bytes) const
+    {
+        return st.pending.size() + st.initPending.size() < m_limits.maxPendingSetsPerExporter
+            && st.pendingBytes + bytes <= m_limits.maxPendingBytesPerExporter
+            && m_pendingBytesTotal + bytes <= m_limits.maxPendingBytesTotal;
+    }
+    std::string pendingLimit(const ExporterState& st, size_t bytes) const;
 
+    DecoderLimits m_limits;
     TemplateCache m_cache;
+    size_t m_templateCount = 0;
+    size_t m_pendingBytesTotal = 0;
+    size_t m_optionsBytesTotal = 0;
+    bool m_exporterLimitReported = false;
     DecoderTotals m_totals;
     std::vector<RawField> m_fieldScratch; // reused while parsing templates
     std::vector<OptionsRecord>* m_optionsOut = nullptr;

@@ -305,6 +305,18 @@ ExporterState& TemplateCache::state(const ExporterKey& key)
     return it->second;
 }
 
+ExporterState* TemplateCache::find(const ExporterKey& key)
+{
+    if (m_last && m_lastKey == key)
+        return m_last;
+    auto it = m_exporters.find(key);
+    if (it == m_exporters.end())
+        return nullptr;
+    m_lastKey = key;
+    m_last = &it->second;
+    return m_last;
+}
+
 void TemplateCache::clear()
 {
     m_exporters.clear();

@@ -118,6 +118,11 @@ struct ExporterStats {
     uint64_t malformed = 0;
     uint64_t bufferedSets = 0;    // data sets held until their template arrived
     uint64_t droppedSets = 0;     // data sets never decoded (buffer full or no template)
+    // DecoderLimits reached by this exporter:
+    uint64_t templatesRefused = 0;  // template records not kept (template limits)
+    uint64_t templatesTooLarge = 0; // templates refused for their field count or record length
+    uint64_t pendingOverflow = 0;   // data sets dropped, held data at its limits (in droppedSets too)
+    uint64_t optionsNotKept = 0;    // options records not kept as metadata
 };
 
 // A data set that arrived before its template, with the header context needed
@@ -147,20 +152,23 @@ struct ExporterState {
     std::optional<uint32_t> nextSequence;
     uint32_t lastUptimeMs = 0;           // v5/v9 header sysUptime, to see restarts
     bool overflowReported = false;
+    bool templateLimitReported = false;
+    bool templateSizeReported = false;
+    bool optionsLimitReported = false;
     // Options data records (interface and application tables, sampler
-    // settings...) as compact JSON: exporter metadata, capped.
+    // settings...) as compact JSON: exporter metadata, capped in count and bytes.
     std::vector<std::string> optionsRecords;
+    size_t optionsBytes = 0;
     static constexpr size_t kMaxOptionsRecords = 4096;
 };
 
 // Templates and per-exporter state, keyed by ExporterKey.
 class TemplateCache final {
 public:
-    // Bounds on data held for templates that have not arrived yet.
-    static constexpr size_t kMaxPendingSets = 1024;
-    static constexpr size_t kMaxPendingBytes = 8u << 20;
-
+    // The exporter's state, created on first use.
     ExporterState& state(const ExporterKey& key);
+    // The exporter's state if it has one.
+    ExporterState* find(const ExporterKey& key);
     const std::unordered_map<ExporterKey, ExporterState, ExporterKeyHash>& exporters() const { return m_exporters; }
     void clear();
 

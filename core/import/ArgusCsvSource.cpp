@@ -53,11 +53,12 @@ bool ArgusCsvSource::parseLine(std::string_view line, std::vector<FlowRecord>& o
     double dur = 0;
     r.endMs = r.startMs;
     if (!col(Dur).empty()) {
-        if (!TextFields::parseDouble(col(Dur), dur) || dur < 0) {
+        int64_t durMs = 0;
+        if (!TextFields::parseDouble(col(Dur), dur) || dur < 0 || !TextFields::toMs(dur, 1000.0, durMs)) {
             reason = "bad Dur '" + std::string(col(Dur)) + "'";
             return false;
         }
-        r.endMs = r.startMs + int64_t(std::llround(dur * 1000.0));
+        r.endMs = r.startMs + durMs;
     }
     if (!TextFields::parseProtocol(col(Proto), r.protocol)) {
         reason = "not an IP flow (protocol '" + std::string(col(Proto)) + "')";
@@ -108,7 +109,8 @@ bool ArgusCsvSource::parseLine(std::string_view line, std::vector<FlowRecord>& o
         if (!col(c).empty())
             extra[c == Dir ? "dir" : c == State ? "state" : "label"] = std::string(col(c));
     if (!extra.empty())
-        r.extra = extra.dump();
+        // Input text is any bytes: invalid UTF-8 becomes U+FFFD (dump() would throw).
+        r.extra = extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out.push_back(std::move(r));
     return true;
 }

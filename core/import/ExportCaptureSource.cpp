@@ -50,6 +50,24 @@ void ExportCaptureSource::finishInput()
     if (cs.fragmentsInvalid)
         addIssue(-1, std::to_string(cs.fragmentsInvalid) + " IP fragments were truncated or contradict their "
                          "datagram");
+    // Limits reached are always said, even past the cap on issues: they explain
+    // flows that are missing.
+    const DecoderLimits& lim = m_decoder.limits();
+    auto limit = [this](uint64_t count, const std::string& what) {
+        if (count)
+            m_issues.push_back(ImportIssue{m_path, -1, -1, "limit reached: " + std::to_string(count) + " " + what});
+    };
+    limit(dt.exportersRefused, "datagrams not decoded, from exporters beyond the first "
+                                   + std::to_string(lim.maxExporters));
+    limit(dt.templatesRefused, "templates not kept (at most " + std::to_string(lim.maxTemplatesPerExporter)
+                                   + " per exporter, " + std::to_string(lim.maxTemplatesTotal) + " in all)");
+    limit(dt.templatesTooLarge, "templates refused for more than " + std::to_string(lim.maxTemplateFields)
+                                    + " fields or records longer than a message");
+    limit(dt.pendingOverflow, "data sets dropped while waiting for their template (at most "
+                                  + std::to_string(lim.maxPendingSetsPerExporter) + " sets and "
+                                  + std::to_string(lim.maxPendingBytesPerExporter) + " bytes per exporter, "
+                                  + std::to_string(lim.maxPendingBytesTotal) + " bytes in all)");
+    limit(dt.optionsNotKept, "options records not kept as exporter metadata");
     if (dt.datagrams == 0)
         addIssue(-1, "no UDP datagrams in " + std::to_string(cs.packets) + " packets");
     else if (dt.datagrams == dt.notExport)

@@ -12,7 +12,10 @@
 // datagrams. UDP datagrams that are not exports are skipped and counted.
 class ExportCaptureSource final : public FlowSource {
 public:
+    // Issues listed per input; the lines that say which decoder limits were
+    // reached come on top (at most kLimitIssues of them).
     static constexpr size_t kMaxIssues = 100;
+    static constexpr size_t kLimitIssues = 5;
 
     // Opens the capture; nullptr-like failure is reported through error.
     bool open(const std::string& path, std::string& error);

@@ -1,5 +1,7 @@
 #include "import/FlowJsonSource.h"
 
+#include <algorithm>
+
 namespace {
 constexpr size_t kChunk = 1 << 20;
 }
@@ -19,8 +21,10 @@ bool FlowJsonSource::looksLike(const nlohmann::json& j)
 bool FlowJsonSource::open(const std::string& path, std::string& error)
 {
     m_path = path;
-    m_chunk.resize(kChunk);
-    return m_reader.open(path, error);
+    if (!m_reader.open(path, error))
+        return false;
+    m_chunk.resize(std::min(kChunk, m_reader.chunkSize()));
+    return true;
 }
 
 void FlowJsonSource::reject(int64_t line, std::string reason)

@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -32,7 +33,10 @@ bool GzipLineReader::open(const std::string& path, std::string& error)
     }
     gzbuffer(m_file, 256 * 1024);
     m_compressed = !gzdirect(m_file);
-    m_buffer.resize(kChunk);
+    // A small plain file needs no megabyte (lines longer than the buffer spill
+    // over anyway); a compressed one holds more than its size.
+    m_chunkSize = !m_compressed && S_ISREG(st.st_mode) ? size_t(std::clamp<int64_t>(m_size + 1, 4096, kChunk)) : kChunk;
+    m_buffer.resize(m_chunkSize);
     return true;
 }
 

@@ -23,6 +23,8 @@ public:
     GzipLineReader& operator=(const GzipLineReader&) = delete;
 
     bool open(const std::string& path, std::string& error);
+    // Bytes worth buffering at once: the whole of a small plain file, else 1 MiB.
+    size_t chunkSize() const { return m_chunkSize; }
 
     // Next line without its end-of-line characters; false at end of input or on
     // a read error (see error()). A line that exceeds kMaxLineBytes comes back
@@ -51,6 +53,7 @@ private:
     int64_t m_lineNumber = 0;
     int64_t m_lineOffset = 0;
     int64_t m_size = 0;
+    size_t m_chunkSize = 0;
     bool m_eof = false;
     bool m_tooLong = false;
     bool m_compressed = false;

@@ -2,6 +2,7 @@
 
 #include "import/TextFields.h"
 
+#include <cmath>
 #include <unordered_map>
 
 using Field = NamedFlowFields::Field;
@@ -139,7 +140,10 @@ bool NamedFlowFields::setText(Field f, std::string_view text)
                 : (f == Field::StartMs || f == Field::EndMs)                  ? 1.0
                 : (f == Field::StartUs || f == Field::EndUs)                  ? 0.001
                                                                               : 0.000001;
-            ms = int64_t(d * scale + (scale >= 1 ? 0.5 : 0.0));
+            const double v = d * scale + (scale >= 1 ? 0.5 : 0.0);
+            if (!std::isfinite(v) || v > double(TextFields::kMaxTimeMs))
+                return false; // converting it to int64_t would be undefined
+            ms = int64_t(v);
         } else if (!TextFields::parseTime(text, ms)) {
             return false;
         }
@@ -163,11 +167,12 @@ bool NamedFlowFields::setText(Field f, std::string_view text)
     case Field::RevPackets: m_r.revPackets = n; return true;
     case Field::InIf: m_r.inputIf = uint32_t(n); return true;
     case Field::OutIf: m_r.outputIf = uint32_t(n); return true;
-    case Field::FirstUptime: m_first = n; m_haveFirst = true; return true;
-    case Field::LastUptime: m_last = n; m_haveLast = true; return true;
-    case Field::DurationMs: m_durationMs = n; m_haveDuration = true; return true;
+    // Times are bounded (TextFields::kMaxTimeMs) so that placing them cannot overflow.
+    case Field::FirstUptime: m_first = n; m_haveFirst = true; return n <= uint64_t(TextFields::kMaxTimeMs);
+    case Field::LastUptime: m_last = n; m_haveLast = true; return n <= uint64_t(TextFields::kMaxTimeMs);
+    case Field::DurationMs: m_durationMs = n; m_haveDuration = true; return n <= uint64_t(TextFields::kMaxTimeMs);
     case Field::SamplingInterval: m_r.samplingRate = n ? uint32_t(std::min<uint64_t>(n, UINT32_MAX)) : 1; return true;
-    case Field::SystemInitMs: m_systemInit = int64_t(n); return true;
+    case Field::SystemInitMs: m_systemInit = int64_t(n); return n <= uint64_t(TextFields::kMaxTimeMs);
     case Field::IcmpType: m_icmpType = int(n & 0xff); return true;
     case Field::IcmpCode: m_icmpCode = int(n & 0xff); return true;
     case Field::IcmpTypeCode: m_icmpType = int((n >> 8) & 0xff); m_icmpCode = int(n & 0xff); return true;
@@ -228,7 +233,8 @@ bool NamedFlowFields::finish(FlowRecord& out, const TimeBase& base, std::string&
     m_r.startMs = start;
     m_r.endMs = end;
     if (!m_extra.is_null())
-        m_r.extra = m_extra.dump();
+        // Input text is any bytes: invalid UTF-8 becomes U+FFFD (dump() would throw).
+        m_r.extra = m_extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out = std::move(m_r);
     return true;
 }

@@ -51,8 +51,9 @@ bool NfdumpCsvSource::parseLine(std::string_view line, std::vector<FlowRecord>& 
         return false;
     }
     double td = 0;
-    if (m_col[Td] >= 0 && TextFields::parseDouble(col(Td), td) && td >= 0)
-        r.endMs = r.startMs + int64_t(std::llround(td * 1000.0));
+    int64_t tdMs = 0;
+    if (m_col[Td] >= 0 && TextFields::parseDouble(col(Td), td) && td >= 0 && TextFields::toMs(td, 1000.0, tdMs))
+        r.endMs = r.startMs + tdMs; // both within kMaxTimeMs (found by fuzz_csv: td of 1e300 overflowed)
     else if (m_col[Te] < 0 || !TextFields::parseTime(col(Te), r.endMs))
         r.endMs = r.startMs;
     const auto src = IpAddress::parse(TextFields::trim(col(Sa)));

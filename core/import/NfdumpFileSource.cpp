@@ -22,6 +22,12 @@ void NfdumpFileSource::finishInput()
     m_done = true;
     const NfdumpFileInfo& info = m_reader.info();
     const uint64_t flows = m_decoder.totals().flows;
+    // Said even past the cap on issues: it explains flows that are missing.
+    if (const uint32_t over = m_reader.blocksOverLimit())
+        m_issues.push_back(ImportIssue{m_path, -1, -1, "limit reached: " + std::to_string(over)
+                                                           + " blocks announced or expanded to more than "
+                                                           + std::to_string(NfdumpBlockReader::kMaxBlockBytes >> 20)
+                                                           + " MiB and were skipped"});
     // The statistics record tells how many flows the writer stored; say so
     // when fewer came out and nothing else explains it.
     if (m_issues.empty() && info.haveStat && info.statFlows > flows)

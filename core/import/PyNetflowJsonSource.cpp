@@ -1,5 +1,7 @@
 #include "import/PyNetflowJsonSource.h"
 
+#include "import/TextFields.h"
+
 bool PyNetflowJsonSource::looksLike(const nlohmann::json& j)
 {
     if (!j.is_object() || j.size() != 1)
@@ -52,6 +54,11 @@ bool PyNetflowJsonSource::parseLine(std::string_view line, std::vector<FlowRecor
             reason = "v9 header without timestamp/uptime";
             return false;
         }
+        const double secs = header["timestamp"].get<double>();
+        if (!(secs >= 0 && secs <= double(TextFields::kMaxTimeMs / 1000))) {
+            reason = "v9 header timestamp out of range";
+            return false;
+        }
         base.kind = NamedFlowFields::TimeBase::Kind::V9Header;
         base.exportMs = header["timestamp"].get<int64_t>() * 1000;
         base.uptimeMs = uint32_t(header["uptime"].get<uint64_t>());
@@ -60,7 +67,8 @@ bool PyNetflowJsonSource::parseLine(std::string_view line, std::vector<FlowRecor
         // sometimes after) the data: take it from this message first.
         for (const auto& f : flows)
             if (f.is_object() && f.contains("systemInitTimeMilliseconds")
-                && f["systemInitTimeMilliseconds"].is_number_unsigned())
+                && f["systemInitTimeMilliseconds"].is_number_unsigned()
+                && f["systemInitTimeMilliseconds"].get<uint64_t>() <= uint64_t(TextFields::kMaxTimeMs))
                 state.systemInitMs = int64_t(f["systemInitTimeMilliseconds"].get<uint64_t>());
         if (state.systemInitMs) {
             base.kind = NamedFlowFields::TimeBase::Kind::SystemInit;

@@ -137,11 +137,17 @@ bool TextFields::parseTime(std::string_view s, int64_t& epochMs)
         return true;
     }
     double secs = 0;
-    if (parseDouble(s, secs) && secs >= 0) {
-        epochMs = int64_t(std::llround(secs * 1000.0));
-        return true;
-    }
-    return false;
+    return parseDouble(s, secs) && secs >= 0 && toMs(secs, 1000.0, epochMs);
+}
+
+bool TextFields::toMs(double value, double msPerUnit, int64_t& ms)
+{
+    const double v = value * msPerUnit;
+    // Converting a double outside int64_t's range is undefined: check first.
+    if (!std::isfinite(v) || v > double(kMaxTimeMs) || v < -double(kMaxTimeMs))
+        return false;
+    ms = int64_t(std::llround(v));
+    return true;
 }
 
 bool TextFields::parseProtocol(std::string_view s, uint8_t& out)

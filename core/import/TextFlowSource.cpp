@@ -20,9 +20,10 @@ void TextFlowSource::rejectRecords(uint64_t count, const std::string& reason, in
 
 bool TextFlowSource::readBatch(std::vector<FlowRecord>& out, size_t maxRecords)
 {
-    if (m_done)
-        return false;
     const size_t target = out.size() + maxRecords;
+    m_held.drainInto(out, maxRecords);
+    if (m_done)
+        return !m_held.empty();
     std::string_view line;
     while (out.size() < target) {
         if (!m_lines.nextLine(line)) {
@@ -30,7 +31,8 @@ bool TextFlowSource::readBatch(std::vector<FlowRecord>& out, size_t maxRecords)
                 note("read error: " + m_lines.error() + "; the rest of the file was not read");
             finish(out);
             m_done = true;
-            return false;
+            keepSurplus(out, target);
+            return !m_held.empty();
         }
         if (m_lines.tooLong()) {
             rejectRecords(1, "line longer than " + std::to_string(GzipLineReader::kMaxLineBytes) + " bytes");
@@ -40,5 +42,16 @@ bool TextFlowSource::readBatch(std::vector<FlowRecord>& out, size_t maxRecords)
         if (!parseLine(line, out, m_reason))
             rejectRecords(1, m_reason);
     }
+    keepSurplus(out, target);
     return true;
+}
+
+void TextFlowSource::keepSurplus(std::vector<FlowRecord>& out, size_t target)
+{
+    if (out.size() <= target)
+        return;
+    std::vector<FlowRecord>& held = m_held.records(); // empty: records are parsed only once it is drained
+    held.insert(held.end(), std::make_move_iterator(out.begin() + std::ptrdiff_t(target)),
+                std::make_move_iterator(out.end()));
+    out.resize(target);
 }

@@ -2,6 +2,7 @@
 
 #include "import/FlowSource.h"
 #include "import/GzipLineReader.h"
+#include "import/PendingRecords.h"
 
 #include <string>
 #include <string_view>
@@ -40,7 +41,12 @@ protected:
     const std::string& path() const { return m_path; }
 
 private:
+    // Records past maxRecords: one line may hold many (python-netflow), or
+    // finish() release many; they go out first in the next call.
+    void keepSurplus(std::vector<FlowRecord>& out, size_t target);
+
     GzipLineReader m_lines;
+    PendingRecords m_held;
     std::string m_path;
     std::vector<ImportIssue> m_issues;
     uint64_t m_rejected = 0;

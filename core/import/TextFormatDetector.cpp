@@ -9,6 +9,9 @@
 
 #include <zlib.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstring>
 
 namespace {
@@ -34,7 +37,12 @@ TextFormatDetector::Outcome TextFormatDetector::open(const std::string& path, st
         error = path + ": " + std::strerror(errno);
         return Outcome::Failed;
     }
-    std::string head(256 * 1024, '\0');
+    // The first 256 KiB decide; a smaller plain file is read whole.
+    size_t headBytes = 256 * 1024;
+    struct stat st {};
+    if (gzdirect(f) && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        headBytes = std::clamp<size_t>(size_t(st.st_size), 1, headBytes);
+    std::string head(headBytes, '\0');
     const int n = gzread(f, head.data(), unsigned(head.size()));
     gzclose(f);
     if (n <= 0)

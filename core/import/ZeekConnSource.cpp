@@ -146,11 +146,14 @@ bool ZeekConnSource::build(const Values& v, FlowRecord& r, std::string& reason)
         return false;
     }
     double duration = 0;
-    if (v.set[Duration] && (!TextFields::parseDouble(v.v[Duration], duration) || duration < 0)) {
+    int64_t durationMs = 0;
+    if (v.set[Duration]
+        && (!TextFields::parseDouble(v.v[Duration], duration) || duration < 0
+            || !TextFields::toMs(duration, 1000.0, durationMs))) {
         reason = "bad duration '" + std::string(v.v[Duration]) + "'";
         return false;
     }
-    r.endMs = r.startMs + int64_t(std::llround(duration * 1000.0));
+    r.endMs = r.startMs + durationMs;
     const auto src = IpAddress::parse(v.v[OrigH]);
     const auto dst = IpAddress::parse(v.v[RespH]);
     if (!src || !dst) {
@@ -204,6 +207,7 @@ bool ZeekConnSource::build(const Values& v, FlowRecord& r, std::string& reason)
     if (v.set[RespBytes])
         extra["resp_bytes"] = n[RespBytes];
     if (!extra.empty())
-        r.extra = extra.dump();
+        // Input text is any bytes: invalid UTF-8 becomes U+FFFD (dump() would throw).
+        r.extra = extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return true;
 }

@@ -4,6 +4,7 @@
 #include <lz4.h>
 #include <lzo1x.h> // lzo2.pc puts /usr/include/lzo on the include path
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -88,6 +89,7 @@ bool NfdumpBlockReader::open(const std::string& path, std::string& error)
     m_info = {};
     m_pos = m_dataEnd = m_fileSize = 0;
     m_blocks = 0;
+    m_blocksOverLimit = 0;
     m_done = false;
     m_openProblems.clear();
     m_problem = {};
@@ -201,6 +203,7 @@ void NfdumpBlockReader::readAppendix(int64_t offset, uint16_t blocks)
         }
         const uint32_t size = le32(bh + 4);
         const uint16_t flags = le16(bh + 10);
+        m_blocksOverLimit += size > kMaxBlockBytes;
         if (size == 0 || size > kMaxBlockBytes || pos + int64_t(kBlockHeaderBytes) + size > m_fileSize) {
             m_openProblems.push_back({pos, "appendix block of " + std::to_string(size) + " bytes does not fit the file"});
             return;
@@ -214,7 +217,9 @@ void NfdumpBlockReader::readAppendix(int64_t offset, uint16_t blocks)
         size_t n = size;
         if (m_info.compression != NfdumpFileInfo::None && !(flags & kBlockUncompressed)) {
             std::string reason;
-            if (!decompress(m_raw.data(), size, n, reason)) {
+            bool overLimit = false;
+            if (!decompress(m_raw.data(), size, n, reason, overLimit)) {
+                m_blocksOverLimit += overLimit;
                 m_openProblems.push_back({pos, "appendix block: " + reason});
                 return;
             }
@@ -236,8 +241,10 @@ void NfdumpBlockReader::readAppendix(int64_t offset, uint16_t blocks)
     }
 }
 
-bool NfdumpBlockReader::decompress(const uint8_t* in, size_t inSize, size_t& outSize, std::string& reason)
+bool NfdumpBlockReader::decompress(const uint8_t* in, size_t inSize, size_t& outSize, std::string& reason,
+                                   bool& overLimit)
 {
+    overLimit = false;
     if (!m_plain)
         m_plain = std::make_unique_for_overwrite<uint8_t[]>(kMaxBlockBytes);
     uint8_t* out = m_plain.get();
@@ -253,6 +260,11 @@ bool NfdumpBlockReader::decompress(const uint8_t* in, size_t inSize, size_t& out
         }
         lzo_uint n = capacity;
         const int r = lzo1x_decompress_safe(in, lzo_uint(inSize), out, &n, nullptr);
+        if (r == LZO_E_OUTPUT_OVERRUN) {
+            overLimit = true;
+            reason = "LZO block expands beyond " + std::to_string(capacity >> 20) + " MiB";
+            return false;
+        }
         if (r != LZO_E_OK) {
             reason = "LZO decompression failed (error " + std::to_string(r) + ")";
             return false;
@@ -266,6 +278,7 @@ bool NfdumpBlockReader::decompress(const uint8_t* in, size_t inSize, size_t& out
                                                  const_cast<char*>(reinterpret_cast<const char*>(in)),
                                                  unsigned(inSize), 0, 0);
         if (r != BZ_OK) {
+            overLimit = r == BZ_OUTBUFF_FULL;
             reason = r == BZ_OUTBUFF_FULL ? "BZ2 block expands beyond " + std::to_string(capacity >> 20) + " MiB"
                                           : "BZ2 decompression failed (error " + std::to_string(r) + ")";
             return false;
@@ -277,6 +290,8 @@ bool NfdumpBlockReader::decompress(const uint8_t* in, size_t inSize, size_t& out
         const int n = LZ4_decompress_safe(reinterpret_cast<const char*>(in), reinterpret_cast<char*>(out),
                                           int(inSize), int(capacity));
         if (n <= 0) {
+            // LZ4 reports a block expanding past the buffer like a corrupt one
+            // (a negative result): it counts as damaged, not as over the limit.
             reason = "LZ4 decompression failed (error " + std::to_string(n) + ")";
             return false;
         }
@@ -286,12 +301,14 @@ bool NfdumpBlockReader::decompress(const uint8_t* in, size_t inSize, size_t& out
     case NfdumpFileInfo::Zstd: {
         const unsigned long long announced = ZSTD_getFrameContentSize(in, inSize);
         if (announced != ZSTD_CONTENTSIZE_UNKNOWN && announced != ZSTD_CONTENTSIZE_ERROR && announced > capacity) {
+            overLimit = true;
             reason = "ZSTD block announces " + std::to_string(announced) + " bytes, more than "
                 + std::to_string(capacity >> 20) + " MiB";
             return false;
         }
         const size_t n = ZSTD_decompress(out, capacity, in, inSize);
         if (ZSTD_isError(n)) {
+            overLimit = ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall;
             reason = std::string("ZSTD decompression failed: ") + ZSTD_getErrorName(n);
             return false;
         }
@@ -337,9 +354,11 @@ NfdumpBlockReader::Result NfdumpBlockReader::next(NfdumpBlock& out)
     const uint16_t flags = le16(bh + 10);
     // Bound what a damaged block's header may claim was lost: every record takes 4 bytes or more.
     const uint32_t lost = std::max<uint32_t>(1, std::min<uint32_t>(numRecords, uint32_t(std::min<size_t>(size, kMaxBlockBytes) / 4)));
-    if (size > kMaxBlockBytes)
+    if (size > kMaxBlockBytes) {
+        ++m_blocksOverLimit;
         return fail(at, "block announces " + std::to_string(size) + " bytes, more than the "
                             + std::to_string(kMaxBlockBytes >> 20) + " MiB limit (corrupt block header)", 1);
+    }
     const int64_t available = m_dataEnd - at - int64_t(kBlockHeaderBytes);
     if (int64_t(size) > available)
         return fail(at, "block announces " + std::to_string(size) + " bytes, only " + std::to_string(available)
@@ -376,7 +395,9 @@ NfdumpBlockReader::Result NfdumpBlockReader::next(NfdumpBlock& out)
     }
     std::string reason;
     size_t n = 0;
-    if (!decompress(m_raw.data(), size, n, reason)) {
+    bool overLimit = false;
+    if (!decompress(m_raw.data(), size, n, reason, overLimit)) {
+        m_blocksOverLimit += overLimit;
         m_problem = {at, std::string(NfdumpFileInfo::compressionName(m_info.compression)) + " block of "
                              + std::to_string(size) + " bytes: " + reason,
                      lost};

@@ -84,10 +84,13 @@ public:
     int64_t bytesRead() const { return m_pos; }
     int64_t bytesTotal() const { return m_fileSize; }
     uint32_t blocksRead() const { return m_blocks; }
+    // Blocks refused for announcing, or decompressing to, more than kMaxBlockBytes.
+    uint32_t blocksOverLimit() const { return m_blocksOverLimit; }
 
 private:
     bool readAt(int64_t offset, void* buffer, size_t n);
-    bool decompress(const uint8_t* in, size_t inSize, size_t& outSize, std::string& reason);
+    // Decompresses into m_plain (kMaxBlockBytes); overLimit tells a block that would expand beyond it.
+    bool decompress(const uint8_t* in, size_t inSize, size_t& outSize, std::string& reason, bool& overLimit);
     void readAppendix(int64_t offset, uint16_t blocks);
     Result fail(int64_t offset, std::string reason, uint32_t recordsLost);
 
@@ -98,6 +101,7 @@ private:
     int64_t m_pos = 0;       // next block header
     int64_t m_dataEnd = 0;   // data blocks end here (layout 2: the appendix starts)
     uint32_t m_blocks = 0;
+    uint32_t m_blocksOverLimit = 0;
     bool m_done = false;
     std::vector<uint8_t> m_raw;   // block payload as stored
     std::unique_ptr<uint8_t[]> m_plain; // decompressed payload, kMaxBlockBytes once needed (not zeroed)

@@ -53,8 +53,9 @@ const char* const kMigrations[] = {
     // 1 → 2: readers that invent times (CSV datasets without timestamps) say so.
     "ALTER TABLE imports ADD COLUMN times_synthetic INTEGER NOT NULL DEFAULT 0;",
     // 2 → 3: sampling-scaled counters next to the raw ones (computed, not stored).
-    "ALTER TABLE flows ADD COLUMN bytes_scaled INTEGER GENERATED ALWAYS AS (bytes * max(sampling, 1)) VIRTUAL;"
-    "ALTER TABLE flows ADD COLUMN packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL;",
+    // (two statements in one step: parenthesised, the literals join on purpose)
+    ("ALTER TABLE flows ADD COLUMN bytes_scaled INTEGER GENERATED ALWAYS AS (bytes * max(sampling, 1)) VIRTUAL;"
+     "ALTER TABLE flows ADD COLUMN packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL;"),
     // 3 → 4: the handshake outcome that connection logs (Zeek, Argus) state.
     "ALTER TABLE flows ADD COLUMN conn_state INTEGER NOT NULL DEFAULT 0;",
 };
@@ -246,9 +247,21 @@ bool FlowStore::createSchema()
     }
     if (!exec("BEGIN") || !exec(kSchema))
         return false;
-    const std::string setVersion =
-        "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kSchemaVersion) + "')";
-    return exec(setVersion.c_str()) && exec("COMMIT");
+    return storeSchemaVersion() && exec("COMMIT");
+}
+
+bool FlowStore::storeSchemaVersion()
+{
+    // Values are bound, never spliced into SQL text, even the program's own.
+    Statement st(m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?1)");
+    const std::string version = std::to_string(kSchemaVersion);
+    if (st.ok())
+        sqlite3_bind_text(st.get(), 1, version.c_str(), -1, SQLITE_TRANSIENT);
+    if (!st.ok() || sqlite3_step(st.get()) != SQLITE_DONE) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return false;
+    }
+    return true;
 }
 
 bool FlowStore::migrate(int from)
@@ -264,9 +277,7 @@ bool FlowStore::migrate(int from)
             return false;
         }
     }
-    const std::string setVersion =
-        "UPDATE meta SET value='" + std::to_string(kSchemaVersion) + "' WHERE key='schema_version'";
-    if (!exec(setVersion.c_str()) || !exec("COMMIT")) {
+    if (!storeSchemaVersion() || !exec("COMMIT")) {
         exec("ROLLBACK");
         return false;
     }
@@ -424,8 +435,14 @@ bool FlowStore::markImportTimesSynthetic()
 {
     if (!m_inImport)
         return false;
-    const std::string sql = "UPDATE imports SET times_synthetic=1 WHERE id=" + std::to_string(m_importId);
-    return exec(sql.c_str());
+    Statement st(m_db, "UPDATE imports SET times_synthetic=1 WHERE id=?1");
+    if (st.ok())
+        sqlite3_bind_int64(st.get(), 1, m_importId);
+    if (!st.ok() || sqlite3_step(st.get()) != SQLITE_DONE) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return false;
+    }
+    return true;
 }
 
 bool FlowStore::commitImport(int64_t importId, uint64_t read, uint64_t kept, uint64_t rejected,
@@ -435,7 +452,8 @@ bool FlowStore::commitImport(int64_t importId, uint64_t read, uint64_t kept, uin
         return false;
     Statement upd(m_db,
         "UPDATE imports SET records_read=?, records_kept=?, records_rejected=?, issues=? WHERE id=?");
-    const std::string issuesText = issuesToJson(issues).dump();
+    // Input text is any bytes: invalid UTF-8 becomes U+FFFD (dump() would throw).
+    const std::string issuesText = issuesToJson(issues).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     sqlite3_bind_int64(upd.get(), 1, int64_t(read));
     sqlite3_bind_int64(upd.get(), 2, int64_t(kept));
     sqlite3_bind_int64(upd.get(), 3, int64_t(rejected));
@@ -626,10 +644,10 @@ bool FlowStore::replaceFindings(const std::vector<Finding>& findings, const nloh
         for (const auto& d : f.dst)
             dst.push_back(d.toString());
         const std::string srcText = f.src ? f.src->toString() : std::string();
-        const std::string dstText = dst.dump();
+        const std::string dstText = dst.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         const std::string portsText = nlohmann::json(f.dstPorts).dump();
-        const std::string evidenceText = f.evidence.dump();
-        const std::string attackText = nlohmann::json(f.attack).dump();
+        const std::string evidenceText = f.evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string attackText = nlohmann::json(f.attack).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         sqlite3_stmt* st = ins.get();
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, f.id.c_str(), -1, SQLITE_STATIC);

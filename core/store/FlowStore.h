@@ -93,6 +93,7 @@ private:
     explicit FlowStore(sqlite3* db, std::string path);
     bool exec(const char* sql);
     bool createSchema();
+    bool storeSchemaVersion(); // meta.schema_version = kSchemaVersion
     bool isCaseOrEmpty() const; // a Flowsift case, or a database with no tables yet
     bool migrate(int fromVersion);
     bool createIndexes();

@@ -145,6 +145,64 @@ private slots:
         QCOMPARE(r.issues[0].line, int64_t(3));
     }
 
+    // "Up to maxRecords": a python-netflow line holds many flows; those past
+    // the batch come first in the next call, in order (found by fuzz_json_lines).
+    void batchesNeverExceedWhatWasAskedFor()
+    {
+        // (no raw string literals here: moc reads this file)
+        std::string flows;
+        for (int i = 1; i <= 5; ++i)
+            flows += std::string(i > 1 ? "," : "") + "{\"IPV4_SRC_ADDR\": \"10.0.0." + std::to_string(i)
+                + "\", \"IPV4_DST_ADDR\": \"10.0.0.99\", \"L4_SRC_PORT\": 1, \"L4_DST_PORT\": 2, \"PROTOCOL\": 6,"
+                  " \"IN_BYTES\": " + std::to_string(i)
+                + ", \"IN_PKTS\": 1, \"FIRST_SWITCHED\": 1000, \"LAST_SWITCHED\": 2000}";
+        const std::string line = "{\"1772438400.0\": {\"client\": [\"192.0.2.1\", 2055], \"header\": {\"version\": 9,"
+                                 " \"uptime\": 5000, \"timestamp\": 1772438400, \"source_id\": 0}, \"flows\": ["
+            + flows + "]}}";
+        writeFile(tmp("five.json"), line + "\n" + line + "\n");
+        std::string error;
+        auto source = openFlowSource(tmp("five.json").toStdString(), error);
+        QVERIFY2(source, error.c_str());
+        QCOMPARE(source->formatName(), std::string("python-netflow-json"));
+        std::vector<FlowRecord> all;
+        for (bool more = true; more;) {
+            std::vector<FlowRecord> batch;
+            more = source->readBatch(batch, 2);
+            QVERIFY(batch.size() <= 2);
+            all.insert(all.end(), batch.begin(), batch.end());
+        }
+        QCOMPARE(all.size(), size_t(10));
+        for (size_t i = 0; i < all.size(); ++i)
+            QCOMPARE(all[i].bytes, uint64_t(i % 5 + 1));
+    }
+
+    // Durations and times far outside any real flow (found by fuzz_csv: an
+    // nfdump td of 2^64/1000 s overflowed int64_t) are refused, never added.
+    void hugeDurationsAreRefusedNotOverflowed()
+    {
+        writeFile(tmp("huge-td.csv"), "ts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt\n"
+                                      "2026-03-02 08:00:06,2026-03-02 08:00:07,18446744073709552.000,10.0.0.1,"
+                                      "10.0.0.2,1,2,TCP,...AP.SF,0,0,6,300\n");
+        ReadAll r = readAll(tmp("huge-td.csv").toStdString());
+        QCOMPARE(r.flows.size(), size_t(1));
+        QCOMPARE(r.flows[0].startMs, int64_t(1772438406000));
+        QCOMPARE(r.flows[0].endMs, int64_t(1772438407000)); // te, since td is no duration
+        writeFile(tmp("huge-dur.binetflow"), "StartTime,Dur,Proto,SrcAddr,Sport,Dir,DstAddr,Dport,State,sTos,TotPkts,"
+                                             "TotBytes\n2019/04/04 16:24:47.672448,1e300,tcp,10.8.0.69,56101,   ->,"
+                                             "14.1.11.113,999,S0,0,31,8764\n");
+        r = readAll(tmp("huge-dur.binetflow").toStdString());
+        QCOMPARE(r.flows.size(), size_t(0));
+        QCOMPARE(r.issues.at(0).reason, std::string("bad Dur '1e300'"));
+        writeFile(tmp("huge-ts.log"), "#separator \\x09\n#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto"
+                                      "\tduration\n1e300\t10.0.0.9\t1\t10.0.0.1\t2\ttcp\t1\n"
+                                      "1.5\t10.0.0.9\t1\t10.0.0.1\t2\ttcp\t9.3e18\n");
+        r = readAll(tmp("huge-ts.log").toStdString());
+        QCOMPARE(r.flows.size(), size_t(0));
+        QCOMPARE(r.issues.size(), size_t(2));
+        QCOMPARE(r.issues[0].reason, std::string("bad ts '1e300'"));
+        QCOMPARE(r.issues[1].reason, std::string("bad duration '9.3e18'"));
+    }
+
     void nfdumpCsvMatchesReference()
     {
         const std::string csv = kCorpus + "/reference/enterprise4h__softflowd-v9.nfdump.csv.gz";

@@ -220,6 +220,27 @@ private slots:
         QCOMPARE(stored.issues[3].toString(), input + ":7: bad start time '2026-13-02 08:00:11'");
     }
 
+    // Bytes that are not UTF-8, in kept fields and in rejected ones, are
+    // imported (as U+FFFD in the case's JSON), never an exception (found by fuzz_csv).
+    void invalidUtf8InTextFieldsIsImported()
+    {
+        std::string text = "#separator \\x09\n#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\thistory\n";
+        text += "1.5\t10.0.0.9\t1\t10.0.0.1\t2\ttcp\tSh\xff\xfe\n";
+        text += "2.5\t10.0.0.\xff\t1\t10.0.0.1\t2\ttcp\tS\n";
+        writeText(path("utf8.log"), text);
+        std::string error;
+        auto store = FlowStore::open(path("utf8.flowsift"), error);
+        QVERIFY2(store, error.c_str());
+        const ImportResult r = FlowImporter::importFile(*store, path("utf8.log"), false, {}, m_noCancel);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(r.recordsKept, uint64_t(1));
+        QCOMPARE(r.recordsRejected, uint64_t(1));
+        const auto imports = store->imports();
+        QCOMPARE(imports.size(), size_t(1));
+        QCOMPARE(imports[0].issues.size(), size_t(1));
+        QCOMPARE(imports[0].issues[0].reason, std::string("bad address '10.0.0.\xEF\xBF\xBD'"));
+    }
+
     void issuesAreCappedButAllRejectionsCounted()
     {
         std::string text = "#separator \\x09\n#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n";
@@ -227,8 +248,9 @@ private slots:
             text += "1.0\tnot-an-ip\t1\t10.0.0.1\t2\ttcp\n";
         text += "2.5\t10.0.0.9\t1\t10.0.0.1\t2\ttcp\n";
         writeText(path("capped.log"), text);
-        auto source = openFlowSource(path("capped.log"), *new std::string);
-        QVERIFY(source);
+        std::string error;
+        auto source = openFlowSource(path("capped.log"), error);
+        QVERIFY2(source, error.c_str());
         std::vector<FlowRecord> out;
         while (source->readBatch(out, 1000)) {
         }

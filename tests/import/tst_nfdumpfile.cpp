@@ -899,6 +899,53 @@ private slots:
         QVERIFY(hasIssueAt(readAll(path("short.nfcapd")), 40, "truncated"));
     }
 
+    void decompressedBlockLimitIsCountedAndReported()
+    {
+        // ZSTD (file compression 4) frames made by hand: magic, frame header, blocks.
+        auto zstdFile = [](const QByteArray& frame) {
+            QByteArray file = v2File({});
+            file[16] = char(4);
+            file[36] = char(1); // one data block announced
+            file += Bytes().u32(1).u32(uint32_t(frame.size())).u16(3).u16(0).b + frame;
+            return file;
+        };
+        // A frame whose header announces 17 MiB of content: refused before decompressing.
+        Bytes announced;
+        announced.u32(0xFD2FB528).u8(0xE0).u64(17u << 20).u8(1).u8(0).u8(0); // single segment, 8-byte size; empty raw block
+        writeFile(path("zstd-announced.nfcapd"), zstdFile(announced.b));
+        ReadAll r = readAll(path("zstd-announced.nfcapd"));
+        QVERIFY2(hasIssueAt(r, 40, "ZSTD block announces 17825792 bytes, more than 16 MiB"), issuesText(r.issues).c_str());
+        QVERIFY2(issuesText(r.issues).find("limit reached: 1 blocks announced or expanded to more than 16 MiB and were "
+                                           "skipped") != std::string::npos,
+                 issuesText(r.issues).c_str());
+        // A frame that says nothing of its size and expands past 16 MiB: 137 RLE blocks of 128 KiB
+        // (a decompression bomb of 560 bytes) stop at the buffer's end.
+        Bytes bomb;
+        bomb.u32(0xFD2FB528).u8(0x00).u8(0x38); // no content size; window 128 KiB
+        for (int i = 0; i < 137; ++i) {
+            const uint32_t header = (131072u << 3) | (1u << 1) | (i == 136 ? 1u : 0u); // RLE block, last flag
+            bomb.u8(uint8_t(header)).u8(uint8_t(header >> 8)).u8(uint8_t(header >> 16)).u8(0);
+        }
+        writeFile(path("zstd-bomb.nfcapd"), zstdFile(bomb.b));
+        r = readAll(path("zstd-bomb.nfcapd"));
+        QVERIFY2(hasIssueAt(r, 40, "Destination buffer is too small"), issuesText(r.issues).c_str());
+        QVERIFY2(issuesText(r.issues).find("limit reached: 1 blocks") != std::string::npos, issuesText(r.issues).c_str());
+        QCOMPARE(r.flows.size(), size_t(0));
+        // A damaged frame is damaged, not over the limit.
+        Bytes damaged;
+        damaged.u32(0xFD2FB528).u8(0x00).u8(0x38).u8(0xff).u8(0xff).u8(0xff);
+        writeFile(path("zstd-damaged.nfcapd"), zstdFile(damaged.b));
+        r = readAll(path("zstd-damaged.nfcapd"));
+        QVERIFY(hasIssueAt(r, 40, "ZSTD decompression failed"));
+        QVERIFY2(issuesText(r.issues).find("limit reached") == std::string::npos, issuesText(r.issues).c_str());
+        // The block header's own size claim counts as the same limit.
+        QByteArray huge = v2File({});
+        huge += Bytes().u32(1).u32(200u << 20).u16(3).u16(0).b + QByteArray(64, 'x');
+        writeFile(path("huge-counted.nfcapd"), huge);
+        QVERIFY(issuesText(readAll(path("huge-counted.nfcapd")).issues).find("limit reached: 1 blocks")
+                != std::string::npos);
+    }
+
     void detectedByContentNotName()
     {
         const std::string disguised = path("flows.csv");

@@ -201,6 +201,52 @@ private slots:
         QVERIFY(!back[1].src.has_value());
     }
 
+    // Every statement binds its values: text that is SQL comes back as text.
+    void sqlInValuesIsStoredAsText()
+    {
+        const std::string hostile = "x'); DROP TABLE flows; --\"'";
+        std::string error;
+        {
+            auto store = FlowStore::open(path("hostile.flowsift"), error);
+            QVERIFY(store);
+            const int64_t id = store->beginImport({0, hostile, 1, hostile + "sha", hostile, 0, 0, 0, 0, {}});
+            QVERIFY(id > 0);
+            FlowRecord f = makeFlow(1);
+            f.extra = "{\"note\":\"'; DELETE FROM imports; --\"}";
+            QVERIFY(store->insertFlows({f}));
+            QVERIFY(store->markImportTimesSynthetic());
+            QVERIFY(store->commitImport(id, 1, 1, 0, {{hostile, 1, 2, hostile}}));
+            Finding a;
+            a.id = hostile;
+            a.type = hostile;
+            a.summary = hostile;
+            a.filter = "src ip 10.0.0.1' OR '1'='1";
+            a.evidence = {{"comment", hostile}};
+            QVERIFY(store->replaceFindings({a}));
+        }
+        auto store = FlowStore::open(path("hostile.flowsift"), error);
+        QVERIFY(store);
+        QCOMPARE(store->summary().flows, uint64_t(1));
+        const auto imports = store->imports();
+        QCOMPARE(imports.size(), size_t(1));
+        QCOMPARE(imports[0].path, hostile);
+        QCOMPARE(imports[0].format, hostile);
+        QVERIFY(imports[0].timesSynthetic);
+        QCOMPARE(imports[0].issues.at(0).reason, hostile);
+        int flows = 0;
+        store->forEachFlow([&](const FlowRecord& r) {
+            flows += r.importId == imports[0].id;
+            return true;
+        });
+        QCOMPARE(flows, 1);
+        const auto findings = store->findings();
+        QCOMPARE(findings.size(), size_t(1));
+        QCOMPARE(findings[0].id, hostile);
+        QCOMPARE(findings[0].summary, hostile);
+        QCOMPARE(findings[0].filter, std::string("src ip 10.0.0.1' OR '1'='1"));
+        QCOMPARE(findings[0].evidence["comment"].get<std::string>(), hostile);
+    }
+
     void notACaseFileIsRefused()
     {
         const QString junk = m_dir.filePath(QStringLiteral("junk.flowsift"));

@@ -11,7 +11,12 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QRegularExpression>
+#include <QLabel>
+#include <QStatusBar>
 #include <QTest>
+#include <QTextBrowser>
+#include <QTextDocumentFragment>
+#include <QMessageBox>
 
 #include <nlohmann/json.hpp>
 
@@ -53,6 +58,7 @@ private slots:
     void findingsModelBasics();
     void findingsModelSorting();
     void analysesEnterpriseCapture();
+    void textFromTheDataShowsAsText();
 };
 
 void TestMainWindow::initTestCase()
@@ -197,8 +203,8 @@ void TestMainWindow::analysesEnterpriseCapture()
             const QString source = model->index(row, FindingsModel::SourceColumn).data().toString();
             const QString destinations = model->index(row, FindingsModel::DestinationsColumn).data().toString();
             // The column shows only the first destinations; the tooltip lists more.
-            const QString allDestinations =
-                model->index(row, FindingsModel::DestinationsColumn).data(Qt::ToolTipRole).toString();
+            const QString allDestinations = QTextDocumentFragment::fromHtml(
+                model->index(row, FindingsModel::DestinationsColumn).data(Qt::ToolTipRole).toString()).toPlainText();
             const QString allText = source + QStringLiteral(", ") + destinations + QStringLiteral(", ") + allDestinations;
             const QStringList entities = allText.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
             if (!entities.contains(address))
@@ -237,6 +243,44 @@ void TestMainWindow::analysesEnterpriseCapture()
     QVERIFY2(store, error.c_str());
     QCOMPARE(store->imports().size(), size_t(1));
     QCOMPARE(store->summary().flows, uint64_t(33401));
+}
+
+// Everything that reaches HTML (the detail pane, tooltips, the status bar,
+// message boxes) shows text from the data as written: "<img src=x>" is text.
+void TestMainWindow::textFromTheDataShowsAsText()
+{
+    MainWindow window;
+    window.show();
+    const std::string hostile = "<img src=x> called <b>home</b> & 'back'";
+    std::vector<Finding> findings{makeFinding("beacon", 72, "10.0.5.23", {"203.0.113.77"}, 1772439600000)};
+    findings[0].summary = hostile;
+    findings[0].filter = "host <i>x</i>";
+    findings[0].evidence = {{"comment", hostile}, {"<script>alert(1)</script>", 1}};
+    window.findingsModel()->setFindings(findings);
+    window.findingsView()->selectRow(0);
+    const QString plain = window.detailsView()->toPlainText();
+    QVERIFY2(plain.contains(QString::fromStdString(hostile)), qPrintable(plain));
+    QVERIFY(plain.contains(QStringLiteral("host <i>x</i>")));
+    QVERIFY(plain.contains(QStringLiteral("<script>alert(1)</script>")));
+    const QString html = window.detailsView()->toHtml();
+    QVERIFY(!html.contains(QStringLiteral("<img")));
+    QVERIFY(!html.contains(QStringLiteral("<script")));
+
+    const QString tip =
+        window.findingsModel()->index(0, FindingsModel::SummaryColumn).data(Qt::ToolTipRole).toString();
+    QCOMPARE(QTextDocumentFragment::fromHtml(tip).toPlainText(), QString::fromStdString(hostile));
+
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    const QString missing = QDir::temp().filePath(QStringLiteral("<img src=x>-missing.pcap"));
+    window.openCapture(missing);
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(errors.at(0).at(0).toString().contains(QStringLiteral("<img src=x>-missing.pcap")));
+    const auto boxes = window.findChildren<QMessageBox*>();
+    QCOMPARE(boxes.size(), 1);
+    QCOMPARE(boxes.first()->textFormat(), Qt::PlainText);
+    for (QLabel* label : window.statusBar()->findChildren<QLabel*>())
+        if (label->text().contains(QLatin1Char('<')))
+            QCOMPARE(label->textFormat(), Qt::PlainText);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -55,6 +55,13 @@ int FindingsModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+namespace {
+
+// Rich text of its own (<qt>) holding the escaped text: shown as written.
+QString plainTip(const QString& text) { return QStringLiteral("<qt>") + text.toHtmlEscaped() + QStringLiteral("</qt>"); }
+
+} // namespace
+
 QVariant FindingsModel::data(const QModelIndex& index, int role) const
 {
     const Finding* f = index.isValid() ? findingAt(index.row()) : nullptr;
@@ -76,17 +83,19 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
         }
         break;
     case Qt::ToolTipRole:
+        // Tooltips take text that looks like HTML for HTML: what comes from
+        // the data is escaped so that it always shows as written.
         switch (column) {
         case DestinationsColumn:
             if (f->dst.size() > 3)
-                return destinationsText(*f, 40);
+                return plainTip(destinationsText(*f, 40));
             break;
         case PortsColumn:
-            return portsText(*f, 40);
+            return plainTip(portsText(*f, 40));
         case StartColumn:
             return tr("%1 – %2 UTC").arg(formatUtc(f->startMs), formatUtc(f->endMs));
         case SummaryColumn:
-            return QString::fromStdString(f->summary);
+            return plainTip(QString::fromStdString(f->summary));
         case ScoreColumn:
             return tr("Score %1 of 100").arg(f->score, 0, 'f', 1);
         }

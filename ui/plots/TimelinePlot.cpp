@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -522,5 +523,6 @@ void TimelinePlot::showValueTip(QMouseEvent* event)
             + FindingsModel::severityText(span.severity) + QLatin1Char(')');
         ++listed;
     }
-    QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    // Finding labels come from the data: shown as plain text, never as HTML.
+    QToolTip::showText(event->globalPosition().toPoint(), Qt::convertFromPlainText(text), m_plot);
 }

@@ -48,6 +48,10 @@ signals:
     // A finding's label was clicked.
     void findingClicked(int index);
 
+protected:
+    // QPaintDevice::metric(PaintDeviceMetric) stays reachable beside metric() (clang's -Woverloaded-virtual).
+    using QWidget::metric;
+
 private:
     struct Span {
         double startSec = 0;

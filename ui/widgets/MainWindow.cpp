@@ -294,6 +294,7 @@ void MainWindow::createCentralWidget()
     m_filter->setPlaceholderText(tr("Filter findings: address, type, text…"));
     m_filter->setClearButtonEnabled(true);
     m_countLabel = new QLabel(this);
+    m_countLabel->setTextFormat(Qt::PlainText);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         m_proxy->setFilterFixedString(text);
         updateFindingsCount();
@@ -350,10 +351,14 @@ void MainWindow::createCentralWidget()
 
 void MainWindow::createStatusBar()
 {
+    // These show file names and error text: plain, never taken for rich text
+    // (QLabel's AutoText would render a file named "<img src=x>.pcap").
     m_summaryLabel = new QLabel(tr("No case open"), this);
+    m_summaryLabel->setTextFormat(Qt::PlainText);
     m_summaryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_summaryLabel, 1);
     m_stageLabel = new QLabel(this);
+    m_stageLabel->setTextFormat(Qt::PlainText);
     statusBar()->addPermanentWidget(m_stageLabel);
     m_progress = new QProgressBar(this);
     m_progress->setMaximumWidth(220);
@@ -735,6 +740,7 @@ void MainWindow::showError(const QString& title, const QString& message)
     emit errorShown(message);
     // Non-modal: never blocks the event loop (or an offscreen test).
     auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText); // the message names files and quotes their content
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }
