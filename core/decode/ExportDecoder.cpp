@@ -855,7 +855,8 @@ uint64_t ExportDecoder::decodeSets(Context& ctx, int64_t captureUs, const uint8_
                 }
                 if (it->second.needsSystemInit && !st.systemInitMs
                     && st.pending.size() + st.initPending.size() < TemplateCache::kMaxPendingSets
-                    && st.pendingBytes + bodyLen <= TemplateCache::kMaxPendingBytes) {
+                    && st.pendingBytes + bodyLen <= TemplateCache::kMaxPendingBytes
+                    && m_pendingBytesTotal + bodyLen <= TemplateCache::kMaxPendingBytesTotal) {
                     // Uptime-relative times need systemInitTimeMilliseconds, which
                     // may come in a later message: hold the set (bounded in count,
                     // bytes and capture time) rather than guess a 1970 date.
@@ -957,17 +958,23 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
             if (ipfix && fieldCount == 0) {
                 // RFC 7011 §8.1 withdrawal; the set's own id withdraws all of its kind.
                 ExporterState& st = *ctx.state;
+                auto withdraw = [&](uint16_t id, bool isOptions) {
+                    st.withdrawn.push_back(id);
+                    if (m_templatesOut)
+                        m_templatesOut->push_back({*ctx.key, id, isOptions, true, {}});
+                };
                 if (templateId == setId) {
                     for (auto it = st.templates.begin(); it != st.templates.end();) {
                         if (it->second.isOptions == options) {
-                            st.withdrawn.push_back(it->first);
+                            withdraw(it->first, options);
                             it = st.templates.erase(it);
                         } else {
                             ++it;
                         }
                     }
-                } else if (st.templates.erase(templateId)) {
-                    st.withdrawn.push_back(templateId);
+                } else if (auto it = st.templates.find(templateId); it != st.templates.end()) {
+                    withdraw(templateId, it->second.isOptions);
+                    st.templates.erase(it);
                 }
                 if (st.withdrawn.size() > 4096) // bounded: forget the oldest
                     st.withdrawn.erase(st.withdrawn.begin(), st.withdrawn.begin() + 2048);
@@ -1054,6 +1061,8 @@ void ExportDecoder::defineTemplate(Context& ctx, CompiledTemplate&& t, std::vect
 {
     ExporterState& st = *ctx.state;
     const uint16_t id = t.id;
+    if (m_templatesOut)
+        m_templatesOut->push_back({*ctx.key, id, t.isOptions, false, t.fields});
     // Redefinition simply replaces (RFC 7011 §8.1 allows it after withdrawal,
     // and v9 exporters resend freely).
     const CompiledTemplate& stored = st.templates.insert_or_assign(id, std::move(t)).first->second;
@@ -1070,6 +1079,7 @@ void ExportDecoder::defineTemplate(Context& ctx, CompiledTemplate&& t, std::vect
         PendingSet set = std::move(*it);
         it = st.pending.erase(it);
         st.pendingBytes -= set.bytes.size();
+        m_pendingBytesTotal -= set.bytes.size();
         Context pc = ctx;
         pc.exportSecs = set.exportSecs;
         pc.sysUptimeMs = set.sysUptimeMs;
@@ -1088,7 +1098,8 @@ void ExportDecoder::bufferSet(Context& ctx, uint16_t templateId, int64_t capture
 {
     ExporterState& st = *ctx.state;
     if (st.pending.size() + st.initPending.size() >= TemplateCache::kMaxPendingSets
-        || st.pendingBytes + len > TemplateCache::kMaxPendingBytes) {
+        || st.pendingBytes + len > TemplateCache::kMaxPendingBytes
+        || m_pendingBytesTotal + len > TemplateCache::kMaxPendingBytesTotal) {
         ++st.stats.droppedSets;
         ++m_totals.droppedSets;
         if (!st.overflowReported) {
@@ -1108,6 +1119,7 @@ void ExportDecoder::bufferSet(Context& ctx, uint16_t templateId, int64_t capture
     p.captureUs = captureUs;
     p.bytes.assign(d, d + len);
     st.pendingBytes += len;
+    m_pendingBytesTotal += len;
     (waitForInit ? st.initPending : st.pending).push_back(std::move(p));
     ++st.stats.bufferedSets;
     ++m_totals.bufferedSets;
@@ -1120,6 +1132,7 @@ void ExportDecoder::flushInitPending(Context& ctx, std::vector<FlowRecord>& out,
     sets.swap(st.initPending);
     for (PendingSet& set : sets) {
         st.pendingBytes -= set.bytes.size();
+        m_pendingBytesTotal -= set.bytes.size();
         auto it = st.templates.find(set.templateId);
         if (it == st.templates.end()) { // withdrawn meanwhile
             ++st.stats.droppedSets;
@@ -1426,6 +1439,7 @@ void ExportDecoder::finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue
                                      + " decoded with the template from port " + std::to_string(siblingKey->port)
                                      + " (" + std::to_string(out.size() - before) + " flows)"});
             st.pendingBytes -= it->bytes.size();
+            m_pendingBytesTotal -= it->bytes.size();
             it = st.pending.erase(it);
         }
         if (st.pending.empty())
@@ -1443,10 +1457,51 @@ void ExportDecoder::finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue
                                  + " data sets never decoded, no template received (template ids " + list + ")"});
         st.stats.droppedSets += st.pending.size();
         m_totals.droppedSets += st.pending.size();
-        for (const PendingSet& p : st.pending)
+        for (const PendingSet& p : st.pending) {
             st.pendingBytes -= p.bytes.size();
+            m_pendingBytesTotal -= p.bytes.size();
+        }
         st.pending.clear();
     }
+}
+
+void ExportDecoder::restoreTemplate(const ExporterKey& exporter, uint16_t templateId, bool options,
+                                    const std::vector<RawField>& fields)
+{
+    if (templateId < 256 || fields.empty())
+        return; // never a data template (RFC 7011 §3.4.1, RFC 3954 §5.2)
+    ExporterState& st = m_cache.state(exporter);
+    st.templates.insert_or_assign(
+        templateId, TemplateCache::compile(templateId, exporter.version == 10, options, fields.data(), fields.size()));
+}
+
+void ExportDecoder::restoreExporterOptions(const ExporterOptions& o)
+{
+    ExporterState& st = m_cache.state(o.exporter);
+    st.systemInitMs = o.systemInitMs;
+    st.samplingRate = o.samplingRate;
+    st.samplerRates = o.samplerRates;
+    if (st.samplerRates.size() > 1024)
+        st.samplerRates.resize(1024);
+    if (o.samplingRate)
+        m_addressSampling[o.exporter.address] = o.samplingRate;
+}
+
+std::vector<ExporterOptions> ExportDecoder::exporterOptions() const
+{
+    std::vector<ExporterOptions> v;
+    for (const auto& [key, st] : m_cache.exporters())
+        if (st.systemInitMs || st.samplingRate || !st.samplerRates.empty())
+            v.push_back({key, st.systemInitMs, st.samplingRate, st.samplerRates});
+    return v;
+}
+
+size_t ExportDecoder::heldSets() const
+{
+    size_t n = 0;
+    for (const auto& [key, st] : m_cache.exporters())
+        n += st.pending.size() + st.initPending.size();
+    return n;
 }
 
 std::vector<ExporterStats> ExportDecoder::exporterStats() const

@@ -159,6 +159,8 @@ public:
     // Bounds on data held for templates that have not arrived yet.
     static constexpr size_t kMaxPendingSets = 1024;
     static constexpr size_t kMaxPendingBytes = 8u << 20;
+    // All exporters together: a collector open to many (or spoofed) sources stays bounded.
+    static constexpr size_t kMaxPendingBytesTotal = 64u << 20;
 
     ExporterState& state(const ExporterKey& key);
     const std::unordered_map<ExporterKey, ExporterState, ExporterKeyHash>& exporters() const { return m_exporters; }
