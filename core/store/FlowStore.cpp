@@ -44,6 +44,18 @@ CREATE TABLE IF NOT EXISTS verdicts(
   updated_at INTEGER NOT NULL);
 )SQL";
 
+// Exporter templates and options data (schema 5), for collector restarts.
+const char* const kTemplateTables = R"SQL(
+CREATE TABLE IF NOT EXISTS templates(
+  address BLOB NOT NULL, port INTEGER NOT NULL, domain INTEGER NOT NULL, version INTEGER NOT NULL,
+  template_id INTEGER NOT NULL, options INTEGER NOT NULL, fields TEXT NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY(address, port, domain, version, template_id));
+CREATE TABLE IF NOT EXISTS exporter_options(
+  address BLOB NOT NULL, port INTEGER NOT NULL, domain INTEGER NOT NULL, version INTEGER NOT NULL,
+  system_init_ms INTEGER, sampling_rate INTEGER NOT NULL DEFAULT 0, sampler_rates TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL, PRIMARY KEY(address, port, domain, version));
+)SQL";
+
 // Schema changes, oldest first: entry i takes a case from version i+1 to i+2.
 // A fresh case gets kSchema (which already has every change) and the latest
 // version; an older case runs the steps it lacks, all in one transaction, so
@@ -56,6 +68,8 @@ const char* const kMigrations[] = {
     "ALTER TABLE flows ADD COLUMN packets_scaled INTEGER GENERATED ALWAYS AS (packets * max(sampling, 1)) VIRTUAL;",
     // 3 → 4: the handshake outcome that connection logs (Zeek, Argus) state.
     "ALTER TABLE flows ADD COLUMN conn_state INTEGER NOT NULL DEFAULT 0;",
+    // 4 → 5: templates and options data that the collector keeps across restarts.
+    kTemplateTables,
 };
 static_assert(std::size(kMigrations) == FlowStore::kSchemaVersion - 1, "one migration per schema version");
 
@@ -66,6 +80,15 @@ CREATE INDEX IF NOT EXISTS flows_start ON flows(start_ms);
 CREATE INDEX IF NOT EXISTS flows_src ON flows(src, start_ms);
 CREATE INDEX IF NOT EXISTS flows_dst ON flows(dst, start_ms);
 CREATE INDEX IF NOT EXISTS flows_dst_port ON flows(dst_port);
+CREATE INDEX IF NOT EXISTS imports_sha ON imports(sha256);
+)SQL";
+
+// While a collector writes, only the time index is kept up to date: live flows
+// arrive nearly in time order, so it grows at its end, where the address and
+// port indexes would take a random page per row (30x slower inserts once they
+// outgrow the page cache). finishLiveImport builds those.
+const char* const kLiveIndexes = R"SQL(
+CREATE INDEX IF NOT EXISTS flows_start ON flows(start_ms);
 CREATE INDEX IF NOT EXISTS imports_sha ON imports(sha256);
 )SQL";
 
@@ -139,6 +162,7 @@ FlowStore::~FlowStore()
 {
     if (m_inImport)
         rollbackImport();
+    // A live import's committed batches stay; its indexes were made when it began.
     sqlite3_finalize(m_insertFlow);
     sqlite3_close_v2(m_db);
 }
@@ -237,7 +261,7 @@ bool FlowStore::createSchema()
         }
         return version == kSchemaVersion || migrate(version);
     }
-    if (!exec("BEGIN") || !exec(kSchema))
+    if (!exec("BEGIN") || !exec(kSchema) || !exec(kTemplateTables))
         return false;
     const std::string setVersion =
         "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kSchemaVersion) + "')";
@@ -278,7 +302,7 @@ std::optional<FlowStore::ImportRecord> FlowStore::findImportBySha256(const std::
 
 int64_t FlowStore::beginImport(const ImportRecord& meta)
 {
-    if (m_inImport) {
+    if (m_inImport || m_live) {
         m_lastError = "an import is already in progress";
         return 0;
     }
@@ -400,7 +424,7 @@ bool FlowStore::markImportTimesSynthetic()
 bool FlowStore::commitImport(int64_t importId, uint64_t read, uint64_t kept, uint64_t rejected,
                              const std::vector<ImportIssue>& issues)
 {
-    if (!m_inImport)
+    if (!m_inImport || m_live)
         return false;
     Statement upd(m_db,
         "UPDATE imports SET records_read=?, records_kept=?, records_rejected=?, issues=? WHERE id=?");
@@ -429,8 +453,211 @@ void FlowStore::rollbackImport()
         sqlite3_reset(m_insertFlow);
     exec("ROLLBACK");
     m_inImport = false;
+    // A rolled-back batch may have added exporters that no longer exist.
     m_exporterCache.clear();
     m_lastExporter = SIZE_MAX;
+}
+
+int64_t FlowStore::beginLiveImport(const ImportRecord& meta)
+{
+    if (m_inImport || m_live) {
+        m_lastError = "an import is already in progress";
+        return 0;
+    }
+    if (!beginImport(meta))
+        return 0;
+    // The time index from the start: the live views read by time while flows arrive.
+    if (!exec(kLiveIndexes) || !exec("COMMIT")) {
+        rollbackImport();
+        return 0;
+    }
+    m_inImport = false;
+    m_live = true;
+    return m_importId;
+}
+
+bool FlowStore::beginLiveBatch()
+{
+    if (!m_live || m_inImport) {
+        m_lastError = m_live ? "a batch is already open" : "no live import is running";
+        return false;
+    }
+    if (!exec("BEGIN IMMEDIATE"))
+        return false;
+    m_inImport = true;
+    return true;
+}
+
+bool FlowStore::updateImportCounts(uint64_t read, uint64_t kept, uint64_t rejected, int64_t size,
+                                   const std::vector<ImportIssue>& issues)
+{
+    Statement upd(m_db,
+        "UPDATE imports SET records_read=?, records_kept=?, records_rejected=?, issues=?, size=? WHERE id=?");
+    const std::string issuesText = issuesToJson(issues).dump();
+    sqlite3_bind_int64(upd.get(), 1, int64_t(read));
+    sqlite3_bind_int64(upd.get(), 2, int64_t(kept));
+    sqlite3_bind_int64(upd.get(), 3, int64_t(rejected));
+    sqlite3_bind_text(upd.get(), 4, issuesText.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(upd.get(), 5, size);
+    sqlite3_bind_int64(upd.get(), 6, m_importId);
+    if (sqlite3_step(upd.get()) != SQLITE_DONE) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return false;
+    }
+    return true;
+}
+
+bool FlowStore::commitLiveBatch(uint64_t read, uint64_t kept, uint64_t rejected, int64_t size,
+                                const std::vector<ImportIssue>& issues)
+{
+    if (!m_live || !m_inImport) {
+        m_lastError = "no live batch is open";
+        return false;
+    }
+    if (!updateImportCounts(read, kept, rejected, size, issues) || !exec("COMMIT")) {
+        const std::string why = m_lastError;
+        rollbackImport();
+        m_lastError = why;
+        return false;
+    }
+    m_inImport = false;
+    return true;
+}
+
+bool FlowStore::finishLiveImport(uint64_t read, uint64_t kept, uint64_t rejected, int64_t size,
+                                 const std::vector<ImportIssue>& issues)
+{
+    if (!m_live) {
+        m_lastError = "no live import is running";
+        return false;
+    }
+    if (!m_inImport && !beginLiveBatch())
+        return false;
+    const bool ok = createIndexes() && commitLiveBatch(read, kept, rejected, size, issues);
+    if (!ok && m_inImport)
+        rollbackImport();
+    m_live = false;
+    return ok;
+}
+
+bool FlowStore::inTransaction(const std::function<bool()>& fn)
+{
+    if (m_inImport)
+        return fn();
+    if (!exec("BEGIN IMMEDIATE"))
+        return false;
+    if (!fn()) {
+        const std::string why = m_lastError;
+        exec("ROLLBACK");
+        m_lastError = why;
+        return false;
+    }
+    return exec("COMMIT");
+}
+
+bool FlowStore::saveTemplates(const std::vector<TemplateRecord>& templates)
+{
+    if (templates.empty())
+        return true;
+    return inTransaction([&] {
+        Statement put(m_db,
+            "INSERT OR REPLACE INTO templates(address, port, domain, version, template_id, options, fields,"
+            " updated_at) VALUES(?,?,?,?,?,?,?,?)");
+        Statement del(m_db,
+            "DELETE FROM templates WHERE address=? AND port=? AND domain=? AND version=? AND template_id=?");
+        for (const TemplateRecord& t : templates) {
+            sqlite3_stmt* st = t.withdrawn ? del.get() : put.get();
+            sqlite3_reset(st);
+            sqlite3_bind_blob(st, 1, t.address.bytes().data(), 16, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, t.port);
+            sqlite3_bind_int64(st, 3, t.domain);
+            sqlite3_bind_int(st, 4, t.version);
+            sqlite3_bind_int(st, 5, t.templateId);
+            if (!t.withdrawn) {
+                sqlite3_bind_int(st, 6, t.options ? 1 : 0);
+                sqlite3_bind_text(st, 7, t.fields.c_str(), -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 8, t.updatedAtMs ? t.updatedAtMs : nowMs());
+            }
+            if (sqlite3_step(st) != SQLITE_DONE) {
+                m_lastError = sqlite3_errmsg(m_db);
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+std::vector<FlowStore::TemplateRecord> FlowStore::templates() const
+{
+    std::vector<TemplateRecord> out;
+    Statement sel(m_db,
+        "SELECT address, port, domain, version, template_id, options, fields, updated_at FROM templates"
+        " ORDER BY address, port, domain, version, template_id");
+    while (sel.step()) {
+        TemplateRecord t;
+        t.address = blobAddress(sel.get(), 0);
+        t.port = uint16_t(sel.integer(1));
+        t.domain = uint32_t(sel.integer(2));
+        t.version = uint16_t(sel.integer(3));
+        t.templateId = uint16_t(sel.integer(4));
+        t.options = sel.integer(5) != 0;
+        t.fields = sel.text(6);
+        t.updatedAtMs = sel.integer(7);
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+bool FlowStore::saveExporterOptions(const std::vector<ExporterOptionsRecord>& options)
+{
+    if (options.empty())
+        return true;
+    return inTransaction([&] {
+        Statement put(m_db,
+            "INSERT OR REPLACE INTO exporter_options(address, port, domain, version, system_init_ms, sampling_rate,"
+            " sampler_rates, updated_at) VALUES(?,?,?,?,?,?,?,?)");
+        for (const ExporterOptionsRecord& o : options) {
+            sqlite3_stmt* st = put.get();
+            sqlite3_reset(st);
+            sqlite3_bind_blob(st, 1, o.address.bytes().data(), 16, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, o.port);
+            sqlite3_bind_int64(st, 3, o.domain);
+            sqlite3_bind_int(st, 4, o.version);
+            if (o.systemInitMs)
+                sqlite3_bind_int64(st, 5, *o.systemInitMs);
+            else
+                sqlite3_bind_null(st, 5);
+            sqlite3_bind_int64(st, 6, o.samplingRate);
+            sqlite3_bind_text(st, 7, o.samplerRates.c_str(), -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 8, nowMs());
+            if (sqlite3_step(st) != SQLITE_DONE) {
+                m_lastError = sqlite3_errmsg(m_db);
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+std::vector<FlowStore::ExporterOptionsRecord> FlowStore::exporterOptions() const
+{
+    std::vector<ExporterOptionsRecord> out;
+    Statement sel(m_db,
+        "SELECT address, port, domain, version, system_init_ms, sampling_rate, sampler_rates FROM exporter_options"
+        " ORDER BY address, port, domain, version");
+    while (sel.step()) {
+        ExporterOptionsRecord o;
+        o.address = blobAddress(sel.get(), 0);
+        o.port = uint16_t(sel.integer(1));
+        o.domain = uint32_t(sel.integer(2));
+        o.version = uint16_t(sel.integer(3));
+        if (sqlite3_column_type(sel.get(), 4) != SQLITE_NULL)
+            o.systemInitMs = sel.integer(4);
+        o.samplingRate = uint32_t(sel.integer(5));
+        o.samplerRates = sel.text(6);
+        out.push_back(std::move(o));
+    }
+    return out;
 }
 
 std::vector<FlowStore::ImportRecord> FlowStore::imports() const
