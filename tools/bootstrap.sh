@@ -12,6 +12,7 @@ FLOWSIFT_PACKAGES=(
   libsqlite3-dev nlohmann-json3-dev libpcap-dev zlib1g-dev
   liblzo2-dev libbz2-dev liblz4-dev libzstd-dev
   fonts-dejavu-core xvfb xauth
+  softflowd nfdump # real exporters for the collector tests (tests/collect/tst_realexporters)
 )
 
 flowsift_install_packages() {

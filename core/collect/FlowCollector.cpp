@@ -161,6 +161,7 @@ bool FlowCollector::stop(std::string& error)
     m_receiver.stop(); // drains the sockets and closes the queue
     if (m_writer.joinable())
         m_writer.join();
+    m_stopped = std::chrono::steady_clock::now();
     m_running = false;
     m_capture.close();
     m_store.reset();
@@ -339,8 +340,10 @@ void FlowCollector::writerLoop()
 FlowCollector::Stats FlowCollector::stats() const
 {
     Stats s;
-    if (m_running || m_commits)
-        s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+    if (m_started != std::chrono::steady_clock::time_point()) {
+        const auto end = m_running ? std::chrono::steady_clock::now() : m_stopped;
+        s.seconds = std::chrono::duration<double>(end - m_started).count();
+    }
     const UdpReceiver::Counters rc = m_receiver.counters();
     s.datagrams = rc.datagrams;
     s.bytes = rc.bytes;

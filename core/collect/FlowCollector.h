@@ -105,7 +105,7 @@ private:
     CaptureWriter m_capture;
     ExportDecoder m_decoder;
     std::thread m_writer;
-    std::chrono::steady_clock::time_point m_started;
+    std::chrono::steady_clock::time_point m_started, m_stopped;
 
     // Writer thread only.
     std::vector<FlowRecord> m_pending; // decoded, not yet committed
