@@ -586,7 +586,7 @@ int collectCommand(const Options& o)
     }
     if (!o.quiet && !collector.hasFailed())
         std::cerr << "flowsift-cli: " << (timedOut ? "duration reached" : "stopping")
-                  << ", storing what was received...\n";
+                  << ", storing what was received and indexing the case...\n";
     const bool stopped = collector.stop(error);
     const FlowCollector::Stats s = collector.stats();
     if (!o.quiet) {

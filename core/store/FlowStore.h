@@ -98,6 +98,9 @@ public:
     // The import row is committed at once; flows then arrive in short
     // transactions (beginLiveBatch, insertFlows, commitLiveBatch), each one
     // visible to readers when committed, so a crash loses at most one batch.
+    // The flow indexes are dropped for the session (inserts stay fast) and
+    // built again by finishLiveImport; readers that follow a live case read
+    // new flows by row id (flowsAfter).
     int64_t beginLiveImport(const ImportRecord& meta); // 0 on failure
     bool beginLiveBatch();
     // Updates the import's counters (size = bytes received) and commits.
@@ -118,6 +121,9 @@ public:
     Summary summary() const;
     // Calls fn for each flow ordered by start time; fn returns false to stop.
     void forEachFlow(const std::function<bool(const FlowRecord&)>& fn) const;
+    // Flows stored after the one with row id afterId, in storage order (the
+    // primary key: no index needed); returns the last id read. Follows a live case.
+    int64_t forEachFlowAfter(int64_t afterId, const std::function<bool(const FlowRecord&)>& fn) const;
 
     // --- findings of the latest analysis ---
     bool replaceFindings(const std::vector<Finding>& findings);

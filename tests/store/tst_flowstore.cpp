@@ -28,6 +28,21 @@ FlowRecord makeFlow(int i)
     return r;
 }
 
+int indexCount(const std::string& file)
+{
+    sqlite3* h = nullptr;
+    int n = -1;
+    if (sqlite3_open_v2(file.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE type='index' AND name LIKE 'flows_%'", -1,
+                               &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return n;
+}
+
 } // namespace
 
 class TestFlowStore final : public QObject {
@@ -242,6 +257,10 @@ private slots:
         std::string error;
         auto store = FlowStore::open(file, error);
         QVERIFY2(store, error.c_str());
+        const int64_t before = store->beginImport({0, "a.pcap", 1, "shaA", "pcap-netflow", 0, 0, 0, 0, {}});
+        QVERIFY(store->insertFlows({makeFlow(0)}));
+        QVERIFY(store->commitImport(before, 1, 1, 0, {}));
+        QCOMPARE(indexCount(file), 4);
         FlowStore::ImportRecord meta{0, "udp://127.0.0.1:9995", 0, "", "udp-netflow", 0, 0, 0, 0, {}};
         const int64_t id = store->beginLiveImport(meta);
         QVERIFY2(id > 0, store->lastError().c_str());
@@ -252,23 +271,34 @@ private slots:
         QVERIFY(store->commitLiveBatch(2, 2, 0, 300, {}));
         {
             auto reader = FlowStore::open(file, error, true);
-            QCOMPARE(reader->summary().flows, uint64_t(2));
-            QCOMPARE(reader->imports().at(0).recordsKept, uint64_t(2));
-            QCOMPARE(reader->imports().at(0).size, int64_t(300));
+            QCOMPARE(reader->summary().flows, uint64_t(3));
+            QCOMPARE(reader->imports().at(1).recordsKept, uint64_t(2));
+            QCOMPARE(reader->imports().at(1).size, int64_t(300));
+            // A reader following the case takes new flows by row id.
+            std::vector<uint16_t> ports;
+            const int64_t last = reader->forEachFlowAfter(0, [&](const FlowRecord& r) {
+                ports.push_back(r.srcPort);
+                return true;
+            });
+            QCOMPARE(ports, (std::vector<uint16_t>{40000, 40001, 40002}));
+            QVERIFY(last > 0);
+            QCOMPARE(reader->forEachFlowAfter(last, [](const FlowRecord&) { return true; }), last);
         }
+        QCOMPARE(indexCount(file), 0); // no flow index slows the inserts down while it runs (the case had 4)
         QVERIFY(store->beginLiveBatch());
         QVERIFY(store->insertFlows({makeFlow(3)}));
         store->rollbackImport(); // a failed batch leaves the committed ones
-        QCOMPARE(store->summary().flows, uint64_t(2));
+        QCOMPARE(store->summary().flows, uint64_t(3));
         QVERIFY(store->beginLiveBatch());
         QVERIFY(store->insertFlows({makeFlow(3)}));
         QVERIFY(store->commitLiveBatch(3, 3, 0, 450, {}));
         QVERIFY(store->finishLiveImport(4, 3, 1, 450, {{"udp://127.0.0.1:9995", -1, -1, "one bad datagram"}}));
         QVERIFY(!store->beginLiveBatch());
         const auto imports = store->imports();
-        QCOMPARE(imports.at(0).recordsRejected, uint64_t(1));
-        QCOMPARE(imports.at(0).issues.at(0).reason, std::string("one bad datagram"));
-        QCOMPARE(store->summary().flows, uint64_t(3));
+        QCOMPARE(imports.at(1).recordsRejected, uint64_t(1));
+        QCOMPARE(imports.at(1).issues.at(0).reason, std::string("one bad datagram"));
+        QCOMPARE(store->summary().flows, uint64_t(4));
+        QCOMPARE(indexCount(file), 4); // built again when the session ends
         // A file import works again afterwards.
         const int64_t next = store->beginImport({0, "x.pcap", 1, "sha", "pcap-netflow", 0, 0, 0, 0, {}});
         QVERIFY(next > id);
