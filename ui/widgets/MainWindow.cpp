@@ -242,6 +242,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_liveFlows = 0;
         m_flowsAtAnalysis = 0;
         m_sinceAnalysis.start();
+        m_detectAction->setEnabled(!m_running);
         if (selectedFinding() < 0)
             showOverview();
         emit liveCaptureStarted(m_live->port());
