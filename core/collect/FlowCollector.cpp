@@ -60,8 +60,12 @@ FlowCollector::~FlowCollector()
 
 std::string FlowCollector::failure() const
 {
-    std::lock_guard lock(m_snapshotMutex);
-    return m_failure;
+    {
+        std::lock_guard lock(m_snapshotMutex);
+        if (!m_failure.empty())
+            return m_failure;
+    }
+    return m_receiver.failure();
 }
 
 std::string FlowCollector::sourceName() const
@@ -165,7 +169,7 @@ bool FlowCollector::stop(std::string& error)
     m_running = false;
     m_capture.close();
     m_store.reset();
-    if (m_failed) {
+    if (hasFailed()) {
         error = failure();
         return false;
     }

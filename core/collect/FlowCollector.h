@@ -75,7 +75,7 @@ public:
 
     bool isRunning() const { return m_running; }
     // The writer could not write the case or capture (it stops writing).
-    bool hasFailed() const { return m_failed; }
+    bool hasFailed() const { return m_failed || m_receiver.hasFailed(); }
     std::string failure() const;
 
     Stats stats() const;

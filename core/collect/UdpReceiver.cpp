@@ -248,6 +248,8 @@ void UdpReceiver::start(DatagramQueue& queue)
 {
     if (m_thread.joinable() || m_fds.empty())
         return;
+    m_failed = false;
+    m_failure.clear();
     m_thread = std::thread([this, &queue] { run(&queue); });
 }
 
@@ -325,8 +327,13 @@ void UdpReceiver::run(DatagramQueue* queue)
 
     bool stopping = false;
     while (!stopping) {
-        if (::poll(fds.data(), nfds_t(fds.size()), -1) < 0 && errno != EINTR)
+        if (::poll(fds.data(), nfds_t(fds.size()), -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            m_failure = "the UDP sockets cannot be read: " + errnoText(errno);
+            m_failed = true;
             break;
+        }
         stopping = fds.back().revents != 0;
         for (size_t s = 0; s + 1 < fds.size(); ++s) {
             // Stopping: read every socket dry, whatever poll said.

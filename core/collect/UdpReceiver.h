@@ -61,6 +61,9 @@ public:
     int receiveBufferGranted() const { return m_granted; }
     int receiveBufferMax() const; // net.core.rmem_max, -1 when unknown
     Counters counters() const;
+    // The thread ended on a socket error (poll failed); why, in failure().
+    bool hasFailed() const { return m_failed; }
+    std::string failure() const { return m_failed ? m_failure : std::string(); }
 
 private:
     void run(DatagramQueue* queue);
@@ -77,6 +80,8 @@ private:
     int m_requested = 0;
     int m_granted = 0;
     std::thread m_thread;
+    std::atomic_bool m_failed{false};
+    std::string m_failure; // written by the thread before m_failed is set
     std::atomic<uint64_t> m_datagrams{0}, m_bytes{0}, m_rejected{0}, m_truncated{0}, m_queueDrops{0},
         m_kernelDrops{0};
 };
