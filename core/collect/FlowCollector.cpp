@@ -119,6 +119,7 @@ bool FlowCollector::start(const Settings& settings, std::string& error)
     m_rejectedRecords = 0;
     m_failedCommits = 0;
     m_failed = false;
+    m_flushed = false;
     std::string note;
     restoreFromCase(note);
 
@@ -266,13 +267,9 @@ bool FlowCollector::commit(bool final)
         note(rc.kernelDrops, " datagrams were lost by the kernel: the socket buffer was full");
     }
     const uint64_t kept = m_flowsStored + m_pending.size();
-    bool ok = m_store->beginLiveBatch() && m_store->insertFlows(m_pending) && m_store->saveTemplates(templates)
-        && m_store->saveExporterOptions(changed);
-    if (ok)
-        ok = final ? m_store->finishLiveImport(kept + m_rejectedRecords, kept, m_rejectedRecords, int64_t(rc.bytes),
-                                               issues)
-                   : m_store->commitLiveBatch(kept + m_rejectedRecords, kept, m_rejectedRecords, int64_t(rc.bytes),
-                                              issues);
+    const bool ok = m_store->beginLiveBatch() && m_store->insertFlows(m_pending) && m_store->saveTemplates(templates)
+        && m_store->saveExporterOptions(changed)
+        && m_store->commitLiveBatch(kept + m_rejectedRecords, kept, m_rejectedRecords, int64_t(rc.bytes), issues);
     if (!ok) {
         const std::string why = m_store->lastError();
         m_store->rollbackImport();
@@ -285,6 +282,8 @@ bool FlowCollector::commit(bool final)
     m_failedCommits = 0;
     m_flowsStored = kept;
     ++m_commits;
+    if (final)
+        m_flushed = true; // everything received is in the case; only the index build is left
     m_pending.clear();
     m_templateChanges.clear();
     m_savedOptions = std::move(options);
@@ -338,7 +337,9 @@ void FlowCollector::writerLoop()
     m_flows = t.flows;
     m_droppedSets = t.droppedSets;
     m_heldSets = m_decoder.heldSets();
-    commit(true);
+    if (commit(true) && !m_store->finishLiveImport())
+        fail(m_settings.casePath + ": the flows are stored, but the indexes could not be built: "
+             + m_store->lastError());
 }
 
 FlowCollector::Stats FlowCollector::stats() const

@@ -76,6 +76,9 @@ public:
     bool isRunning() const { return m_running; }
     // The writer could not write the case or capture (it stops writing).
     bool hasFailed() const { return m_failed || m_receiver.hasFailed(); }
+    // Set during stop() once everything received is committed (before the
+    // index build): a signal handler may read it to know quitting loses nothing.
+    const std::atomic_bool& flushedFlag() const { return m_flushed; }
     std::string failure() const;
 
     Stats stats() const;
@@ -124,6 +127,7 @@ private:
     int64_t m_importId = 0;
     std::atomic_bool m_running{false};
     std::atomic_bool m_failed{false};
+    std::atomic_bool m_flushed{false};
     std::atomic<uint64_t> m_decoded{0}, m_notExport{0}, m_malformed{0}, m_flows{0}, m_flowsStored{0},
         m_templates{0}, m_templatesRestored{0}, m_heldSets{0}, m_bufferedSets{0}, m_droppedSets{0}, m_commits{0},
         m_captured{0};

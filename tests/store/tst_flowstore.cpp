@@ -291,8 +291,12 @@ private slots:
         QCOMPARE(store->summary().flows, uint64_t(3));
         QVERIFY(store->beginLiveBatch());
         QVERIFY(store->insertFlows({makeFlow(3)}));
+        QVERIFY(!store->finishLiveImport()); // not while a batch is open
         QVERIFY(store->commitLiveBatch(3, 3, 0, 450, {}));
-        QVERIFY(store->finishLiveImport(4, 3, 1, 450, {{"udp://127.0.0.1:9995", -1, -1, "one bad datagram"}}));
+        QVERIFY(store->beginLiveBatch());
+        QVERIFY(store->commitLiveBatch(4, 3, 1, 450, {{"udp://127.0.0.1:9995", -1, -1, "one bad datagram"}}));
+        QCOMPARE(indexCount(file), 0);
+        QVERIFY(store->finishLiveImport());
         QVERIFY(!store->beginLiveBatch());
         const auto imports = store->imports();
         QCOMPARE(imports.at(1).recordsRejected, uint64_t(1));
