@@ -505,7 +505,7 @@ void printCollectorStatus(std::ostream& out, const FlowCollector::Stats& s, doub
     out << "collect: " << int64_t(s.seconds) << " s, datagrams " << s.datagrams << ", flows " << s.flows
         << " (stored " << s.flowsStored << ", " << rate << "/s), held sets " << s.heldSets << ", dropped sets "
         << s.droppedSets << ", malformed " << s.malformed << ", rejected " << s.rejected << ", queue drops "
-        << s.queueDrops << ", kernel drops " << s.kernelDrops << "\n";
+        << s.queueDrops << ", kernel drops " << s.kernelDrops << ", queue " << megabytes(double(s.queueBytes)) << "\n";
 }
 
 int collectCommand(const Options& o)
