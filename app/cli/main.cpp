@@ -593,7 +593,7 @@ int collectCommand(const Options& o)
     }
     if (!o.quiet && !collector.hasFailed())
         std::cerr << "flowsift-cli: " << (timedOut ? "duration reached" : "stopping")
-                  << ", storing what was received, then indexing the case (about 4 s per million flows;"
+                  << ", storing what was received, then indexing the case (about 5 s per million flows;"
                      " Ctrl+C again skips the indexing once the flows are stored)...\n";
     g_collectorFlushed = &collector.flushedFlag();
     const bool stopped = collector.stop(error);

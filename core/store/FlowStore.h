@@ -107,7 +107,7 @@ public:
     bool commitLiveBatch(uint64_t read, uint64_t kept, uint64_t rejected, int64_t size,
                          const std::vector<ImportIssue>& issues);
     // Ends the live import (after its last commitLiveBatch): builds the flow
-    // indexes, which take about 4 s per million flows here.
+    // indexes, which take about 5 s per million flows here.
     bool finishLiveImport();
 
     // --- exporter templates and options (collector restarts) ---
