@@ -75,11 +75,11 @@ const char* const kUsage = R"(Usage:
       --exporters accepts datagrams only from those sources, --pcap also writes what arrived to a
       capture. Status every --status seconds (default 5) on stderr. Ctrl+C or SIGTERM stores
       everything received, then exits (130); --duration S stops after S seconds (0).
-  flowsift-cli replay FILE --to HOST:PORT [--rate FLOWS/S | --pps DATAGRAMS/S] [--count N]
+  flowsift-cli replay FILE --to HOST:PORT [--rate FLOWS/S | --pps DATAGRAMS/S] [--skip N] [--count N]
                       [--duration S] [--loop] [--allow-remote] [--quiet]
       Send the UDP payloads of a capture of exports to a collector at the given rate (default: as
-      fast as possible), one source socket per exporter; --count datagrams at most, --loop starts
-      over at the end. Loopback targets only, unless --allow-remote.
+      fast as possible), one source socket per exporter; from datagram --skip on, --count datagrams
+      at most, --loop starts over at the end. Loopback targets only, unless --allow-remote.
   flowsift-cli --version | --help
 )";
 
@@ -106,6 +106,7 @@ struct Options {
     std::string rate;
     std::string pps;
     std::string count;
+    std::string skip;
     bool loop = false;
     bool allowRemote = false;
 };
@@ -199,6 +200,9 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
                 return false;
         } else if (a == "--count") {
             if (!value(o.count))
+                return false;
+        } else if (a == "--skip") {
+            if (!value(o.skip))
                 return false;
         } else if (a == "--loop") {
             o.loop = true;
@@ -641,13 +645,15 @@ int replayCommand(const Options& o)
     settings.target = o.to;
     settings.loop = o.loop;
     settings.allowRemote = o.allowRemote;
-    double count = 0;
+    double count = 0, skip = 0;
     if ((!o.rate.empty() && !numberOption("--rate", o.rate, 1, 1e9, settings.flowsPerSecond, error))
+        || (!o.skip.empty() && !numberOption("--skip", o.skip, 0, 1e15, skip, error))
         || (!o.pps.empty() && !numberOption("--pps", o.pps, 1, 1e8, settings.datagramsPerSecond, error))
         || (!o.count.empty() && !numberOption("--count", o.count, 1, 1e15, count, error))
         || (!o.duration.empty() && !numberOption("--duration", o.duration, 0, 1e9, settings.durationSeconds, error)))
         return usageError(error);
     settings.count = uint64_t(count);
+    settings.skip = uint64_t(skip);
     if (settings.loop && !settings.count && settings.durationSeconds <= 0)
         return usageError("--loop needs --count or --duration (it would never end)");
     ExportReplayer replayer;

@@ -208,7 +208,7 @@ ExportReplayer::Result ExportReplayer::run(const std::atomic_bool& cancel)
         : Clock::time_point::max();
     // Sleeping for less than this costs more than it paces: send the burst.
     const auto slack = std::chrono::microseconds(500);
-    size_t i = 0;
+    size_t i = size_t(std::min<uint64_t>(m_settings.skip, m_datagrams.size()));
     for (;;) {
         if (m_settings.count && r.datagrams >= m_settings.count)
             break;

@@ -21,6 +21,7 @@ public:
         std::string target;        // "127.0.0.1:9995", "[::1]:9995"
         double flowsPerSecond = 0; // pace by flows...
         double datagramsPerSecond = 0; // ... or by datagrams; neither: as fast as possible
+        uint64_t skip = 0;         // start at this datagram of the capture (0-based)
         uint64_t count = 0;        // stop after this many datagrams (0: no limit)
         double durationSeconds = 0; // stop after this long (0: no limit)
         bool loop = false;         // start over at the end of the capture
@@ -55,6 +56,12 @@ public:
     bool open(const Settings& settings, std::string& error);
     // Sends until the capture (or count, or duration) is done or cancel is set.
     Result run(const std::atomic_bool& cancel);
+    // Another part of the capture for the next run(), through the same sockets.
+    void setWindow(uint64_t skip, uint64_t count)
+    {
+        m_settings.skip = skip;
+        m_settings.count = count;
+    }
 
     const std::vector<Datagram>& datagrams() const { return m_datagrams; }
     const std::vector<Exporter>& exporters() const { return m_exporters; }

@@ -305,6 +305,54 @@ private slots:
         QCOMPARE(third.stats().droppedSets, uint64_t(1));
     }
 
+    // softflowd's IPFIX times are uptime-relative: decoding needs its
+    // systemInitTimeMilliseconds options record as well as the templates. A
+    // collector restarted in the middle of the export keeps both, so the two
+    // sessions together store exactly what file import decodes from the whole
+    // capture, and the second holds nothing back.
+    void ipfixExporterStateSurvivesARestart()
+    {
+        const std::string input = kExports + "baseline2h__softflowd-ipfix.pcap";
+        if (!QFileInfo::exists(QString::fromStdString(input)))
+            QSKIP("reference corpus not present");
+        const std::string casePath = freshCase();
+        std::string error;
+        ExportReplayer replayer;
+        QVERIFY2(replayer.load(input, error), error.c_str());
+        std::atomic_bool cancel{false};
+        FlowCollector::Settings settings = loopbackSettings(casePath);
+        uint64_t firstFlows = 0;
+        {
+            FlowCollector first;
+            QVERIFY2(first.start(settings, error), error.c_str());
+            settings.port = portOf(first); // the second session listens where the exporter sends
+            ExportReplayer::Settings rs;
+            rs.target = "127.0.0.1:" + std::to_string(settings.port);
+            rs.count = 40;
+            QVERIFY2(replayer.open(rs, error), error.c_str());
+            QCOMPARE(replayer.run(cancel).datagrams, uint64_t(40));
+            QTRY_COMPARE_WITH_TIMEOUT(first.stats().datagrams, uint64_t(40), 5000);
+            QVERIFY2(first.stop(error), error.c_str());
+            firstFlows = first.stats().flowsStored;
+            QVERIFY(firstFlows > 0);
+        }
+        QCOMPARE(sqlValue(casePath, "SELECT count(*) FROM exporter_options WHERE system_init_ms IS NOT NULL"),
+                 std::string("1"));
+        FlowCollector second;
+        QVERIFY2(second.start(settings, error), error.c_str());
+        QVERIFY(second.stats().templatesRestored >= 2); // data and options templates
+        replayer.setWindow(40, 0);
+        const ExportReplayer::Result rest = replayer.run(cancel);
+        QCOMPARE(rest.datagrams, uint64_t(replayer.datagrams().size() - 40));
+        QTRY_COMPARE_WITH_TIMEOUT(second.stats().datagrams, rest.datagrams, 5000);
+        QVERIFY2(second.stop(error), error.c_str());
+        QCOMPARE(second.stats().bufferedSets, uint64_t(0)); // nothing waited for a template or the init time
+        const CaseFlows both = readCase(casePath);
+        const CaseFlows reference = importedFlows(input, freshCase());
+        QCOMPARE(both.keys.size(), reference.keys.size());
+        QVERIFY(both.keys == reference.keys);
+    }
+
     void ipfixWithdrawalForgetsTheStoredTemplate()
     {
         const std::string casePath = freshCase();
