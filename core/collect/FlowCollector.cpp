@@ -289,8 +289,12 @@ bool FlowCollector::commit(bool final)
     m_savedOptions = std::move(options);
     if (m_capture.isOpen() && !m_capture.flush())
         fail(m_capture.lastError());
+    std::vector<ExporterStats> exporters = m_decoder.exporterStats();
+    // Exporters known only from the templates restored at start sent nothing this session.
+    exporters.erase(std::remove_if(exporters.begin(), exporters.end(), [](const ExporterStats& e) { return e.datagrams == 0; }),
+                    exporters.end());
     std::lock_guard lock(m_snapshotMutex);
-    m_exporterSnapshot = m_decoder.exporterStats();
+    m_exporterSnapshot = std::move(exporters);
     m_issuesSnapshot = issues;
     return true;
 }

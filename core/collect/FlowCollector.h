@@ -82,7 +82,7 @@ public:
     std::string failure() const;
 
     Stats stats() const;
-    std::vector<ExporterStats> exporterStats() const; // as of the last commit
+    std::vector<ExporterStats> exporterStats() const; // exporters heard from this session, as of the last commit
     const std::vector<UdpReceiver::Endpoint>& endpoints() const { return m_receiver.endpoints(); }
     bool allInterfaces() const { return m_receiver.allInterfaces(); }
     int receiveBufferRequested() const { return m_receiver.receiveBufferRequested(); }
