@@ -291,8 +291,7 @@ bool FlowCollector::commit(bool final)
         fail(m_capture.lastError());
     std::vector<ExporterStats> exporters = m_decoder.exporterStats();
     // Exporters known only from the templates restored at start sent nothing this session.
-    exporters.erase(std::remove_if(exporters.begin(), exporters.end(), [](const ExporterStats& e) { return e.datagrams == 0; }),
-                    exporters.end());
+    std::erase_if(exporters, [](const ExporterStats& e) { return e.datagrams == 0; });
     std::lock_guard lock(m_snapshotMutex);
     m_exporterSnapshot = std::move(exporters);
     m_issuesSnapshot = issues;

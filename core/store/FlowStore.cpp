@@ -745,7 +745,8 @@ namespace {
 const char* const kSelectFlows =
     "SELECT f.start_ms, f.end_ms, f.src, f.dst, f.src_port, f.dst_port, f.proto, f.tcp_flags, f.tos, f.bytes,"
     " f.packets, f.rev_bytes, f.rev_packets, f.sampling, f.in_if, f.out_if, f.version,"
-    " e.address, e.port, e.domain, f.conn_state, f.import_id, f.id FROM flows f LEFT JOIN exporters e ON e.id = f.exporter_id";
+    " e.address, e.port, e.domain, f.conn_state, f.import_id, f.id"
+    " FROM flows f LEFT JOIN exporters e ON e.id = f.exporter_id";
 
 // One row of kSelectFlows; returns its id.
 int64_t readFlow(sqlite3_stmt* st, FlowRecord& r)

@@ -234,7 +234,8 @@ private slots:
         const auto imports = FlowStore::open(casePath, e2, true)->imports();
         bool said = false;
         for (const ImportIssue& i : imports.at(0).issues)
-            said = said || i.reason == std::to_string(s.rejected) + " datagrams from sources outside --exporters were rejected";
+            said = said
+                || i.reason == std::to_string(s.rejected) + " datagrams from sources outside --exporters were rejected";
         QVERIFY(said);
     }
 

@@ -295,7 +295,8 @@ void TestMainWindow::liveCaptureShowsFlowsAsTheyArrive()
     QVERIFY(window.timelinePlot()->hasData());
 
     uint64_t expected = 3;
-    const QString corpusExport = QStringLiteral(FLOWSIFT_CORPUS_DIR) + QStringLiteral("/exports/enterprise4h__softflowd-v9.pcap");
+    const QString corpusExport
+        = QStringLiteral(FLOWSIFT_CORPUS_DIR) + QStringLiteral("/exports/enterprise4h__softflowd-v9.pcap");
     if (QFileInfo::exists(corpusExport)) {
         // A real export stream: the counters keep up and the detectors find what it holds.
         ExportReplayer replayer;

@@ -263,7 +263,8 @@ MainWindow::MainWindow(QWidget* parent)
             m_liveAction->setEnabled(true);
         }
         const FlowCollector::Stats& s = m_live->lastStats();
-        m_liveLabel->setText(tr("Live capture stopped: %1 flows stored").arg(numberLocale().toString(qulonglong(s.flowsStored))));
+        m_liveLabel->setText(
+            tr("Live capture stopped: %1 flows stored").arg(numberLocale().toString(qulonglong(s.flowsStored))));
         if (!ok)
             showError(tr("Live capture problem"), message);
         emit liveCaptureStopped();
@@ -725,8 +726,8 @@ void MainWindow::startLiveCapture(const FlowCollector::Settings& requested)
         const QString dir = QFileInfo(QString::fromStdString(FlowStore::defaultCasePath())).absolutePath();
         const QString name = QStringLiteral("live-%1").arg(QDateTime::currentDateTimeUtc().toString(
             QStringLiteral("yyyyMMdd-HHmmss")));
-        settings.casePath = QFile::encodeName(dir + QLatin1Char('/') + name + QString::fromLatin1(FlowStore::kFileExtension))
-                                .toStdString();
+        const QString file = dir + QLatin1Char('/') + name + QString::fromLatin1(FlowStore::kFileExtension);
+        settings.casePath = QFile::encodeName(file).toStdString();
     }
     const QString casePath = QFile::decodeName(QByteArray::fromStdString(settings.casePath));
     if (casePath != m_casePath) {
