@@ -166,7 +166,12 @@ private slots:
                          QString::fromStdString(pcap), QStringLiteral("-n"), QStringLiteral("127.0.0.1:PORT"),
                          QStringLiteral("-v"), version},
                         casePath, capture, stats));
-        QCOMPARE(stats.kernelDrops, uint64_t(0));
+        // softflowd sends its 323 datagrams in one burst of ~60 ms: that needs the collector's
+        // large socket buffer (granted as root; otherwise net.core.rmem_max caps it).
+        QVERIFY2(stats.kernelDrops == 0,
+                 qPrintable(QStringLiteral("%1 datagrams dropped by the kernel: the socket buffer is too small (run "
+                                           "as root, or raise net.core.rmem_max)")
+                                .arg(stats.kernelDrops)));
         QCOMPARE(stats.queueDrops, uint64_t(0));
         QCOMPARE(stats.malformed, uint64_t(0));
         QCOMPARE(stats.droppedSets, uint64_t(0));
