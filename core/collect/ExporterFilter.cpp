@@ -38,7 +38,10 @@ bool ExporterFilter::accepts(const IpAddress& source) const
 std::string ExporterFilter::toString() const
 {
     std::string out;
-    for (const IpPrefix& p : m_prefixes)
-        out += (out.empty() ? "" : ",") + p.toString();
+    for (const IpPrefix& p : m_prefixes) {
+        if (!out.empty())
+            out += ',';
+        out += p.toString();
+    }
     return out;
 }

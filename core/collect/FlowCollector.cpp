@@ -22,8 +22,14 @@ std::string exporterText(const IpAddress& a, uint16_t port)
 std::string samplerText(const std::vector<std::pair<uint32_t, uint32_t>>& rates)
 {
     std::string s;
-    for (const auto& [id, rate] : rates)
-        s += (s.empty() ? "" : " ") + std::to_string(id) + ":" + std::to_string(rate);
+    // Appended piece by piece: GCC 12 -O3 warns (-Wrestrict, a false positive) on "literal" + string.
+    for (const auto& [id, rate] : rates) {
+        if (!s.empty())
+            s += ' ';
+        s += std::to_string(id);
+        s += ':';
+        s += std::to_string(rate);
+    }
     return s;
 }
 
@@ -73,7 +79,9 @@ std::string FlowCollector::sourceName() const
     std::string s = "udp://";
     bool first = true;
     for (const UdpReceiver::Endpoint& e : m_receiver.endpoints()) {
-        s += (first ? "" : ",") + e.toString();
+        if (!first)
+            s += ',';
+        s += e.toString();
         first = false;
     }
     return s;
