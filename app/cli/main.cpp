@@ -1,6 +1,8 @@
 // flowsift-cli: the whole analysis without a display. Links core only.
 #include "analysis/DetectionConfig.h"
 #include "analysis/DetectionSettings.h"
+#include "collect/ExportReplayer.h"
+#include "collect/FlowCollector.h"
 #include "detect/DetectorEngine.h"
 #include "import/ExportCaptureSource.h"
 #include "import/FlowImporter.h"
@@ -17,19 +19,38 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
 
 std::atomic_bool g_cancel{false};
+std::atomic_bool g_collecting{false};
+std::atomic<const std::atomic_bool*> g_collectorFlushed{nullptr};
 
-void onSignal(int) { g_cancel = true; }
+void onSignal(int)
+{
+    // A second Ctrl+C while the collector stops: once everything received is
+    // committed, it skips the index build (the next import builds them); before
+    // that it would lose flows, so it waits.
+    if (g_cancel && g_collecting) {
+        const std::atomic_bool* flushed = g_collectorFlushed.load();
+        if (flushed && flushed->load())
+            std::_Exit(130);
+        return;
+    }
+    g_cancel = true;
+}
 
 const char* const kUsage = R"(Usage:
   flowsift-cli analyze --flow-file FILE [--flow-file FILE...] [--output REPORT.json] [--db CASE.flowsift]
@@ -53,6 +74,18 @@ const char* const kUsage = R"(Usage:
       Columns: exporter version observation_domain start_ms end_ms (UTC epoch ms) src_addr dst_addr
       src_port dst_port proto tcp_flags tos bytes packets (as exported, before sampling) rev_bytes
       rev_packets sampling_rate input_if output_if extra (rarer fields, JSON).
+  flowsift-cli collect [--port 9995] [--bind ADDR] [--db CASE.flowsift] [--exporters CIDR[,CIDR...]]
+                       [--pcap FILE] [--duration S] [--status S] [--buffer-mb 32] [--queue-mb 256] [--quiet]
+      Receive NetFlow v5/v9/IPFIX over UDP (IPv4 and IPv6; every interface unless --bind) into the case
+      as one import, committing about every second; templates are kept in the case for the next run.
+      --exporters accepts datagrams only from those sources, --pcap also writes what arrived to a
+      capture. Status every --status seconds (default 5) on stderr. Ctrl+C or SIGTERM stores
+      everything received, then exits (130); --duration S stops after S seconds (0).
+  flowsift-cli replay FILE --to HOST:PORT [--rate FLOWS/S | --pps DATAGRAMS/S] [--skip N] [--count N]
+                      [--duration S] [--loop] [--allow-remote] [--quiet]
+      Send the UDP payloads of a capture of exports to a collector at the given rate (default: as
+      fast as possible), one source socket per exporter; from datagram --skip on, --count datagrams
+      at most, --loop starts over at the end. Loopback targets only, unless --allow-remote.
   flowsift-cli --version | --help
 )";
 
@@ -67,6 +100,23 @@ struct Options {
     std::string format = "csv";
     bool force = false;
     bool quiet = false;
+    // collect
+    std::string port = "9995";
+    std::string bind;
+    std::string exporters;
+    std::string pcap;
+    std::string duration;
+    std::string status = "5";
+    std::string bufferMb = "32";
+    std::string queueMb = "256";
+    // replay
+    std::string to;
+    std::string rate;
+    std::string pps;
+    std::string count;
+    std::string skip;
+    bool loop = false;
+    bool allowRemote = false;
 };
 
 int usageError(const std::string& message)
@@ -131,6 +181,49 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
         } else if (a == "--format") {
             if (!value(o.format))
                 return false;
+        } else if (a == "--port" || a == "-p") {
+            if (!value(o.port))
+                return false;
+        } else if (a == "--bind") {
+            if (!value(o.bind))
+                return false;
+        } else if (a == "--exporters") {
+            if (!value(o.exporters))
+                return false;
+        } else if (a == "--pcap") {
+            if (!value(o.pcap))
+                return false;
+        } else if (a == "--duration") {
+            if (!value(o.duration))
+                return false;
+        } else if (a == "--status") {
+            if (!value(o.status))
+                return false;
+        } else if (a == "--buffer-mb") {
+            if (!value(o.bufferMb))
+                return false;
+        } else if (a == "--queue-mb") {
+            if (!value(o.queueMb))
+                return false;
+        } else if (a == "--to") {
+            if (!value(o.to))
+                return false;
+        } else if (a == "--rate") {
+            if (!value(o.rate))
+                return false;
+        } else if (a == "--pps") {
+            if (!value(o.pps))
+                return false;
+        } else if (a == "--count") {
+            if (!value(o.count))
+                return false;
+        } else if (a == "--skip") {
+            if (!value(o.skip))
+                return false;
+        } else if (a == "--loop") {
+            o.loop = true;
+        } else if (a == "--allow-remote") {
+            o.allowRemote = true;
         } else if (a == "--force") {
             o.force = true;
         } else if (a == "--quiet" || a == "-q") {
@@ -425,6 +518,206 @@ int configCommand(const Options& o)
     return 0;
 }
 
+// A number option; false with error naming it when it is not one in [min, max].
+bool numberOption(const char* name, const std::string& text, double min, double max, double& out,
+                  std::string& error)
+{
+    const char* b = text.data();
+    const char* e = b + text.size();
+    const auto [end, ec] = std::from_chars(b, e, out);
+    if (text.empty() || ec != std::errc() || end != e || !std::isfinite(out) || out < min || out > max) {
+        char range[64];
+        std::snprintf(range, sizeof range, " must be a number from %g to %g", min, max);
+        error = std::string(name) + range + ", not '" + text + "'";
+        return false;
+    }
+    return true;
+}
+
+std::string megabytes(double bytes)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MB", bytes / (1024.0 * 1024.0));
+    return buf;
+}
+
+void printCollectorStatus(std::ostream& out, const FlowCollector::Stats& s, double flowsPerSecond)
+{
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.0f", flowsPerSecond);
+    out << "collect: " << int64_t(s.seconds) << " s, datagrams " << s.datagrams << ", flows " << s.flows
+        << " (stored " << s.flowsStored << ", " << rate << "/s), held sets " << s.heldSets << ", dropped sets "
+        << s.droppedSets << ", malformed " << s.malformed << ", rejected " << s.rejected << ", queue drops "
+        << s.queueDrops << ", kernel drops " << s.kernelDrops << ", queue " << megabytes(double(s.queueBytes)) << "\n";
+}
+
+int collectCommand(const Options& o)
+{
+    if (!o.inputs.empty())
+        return usageError("collect takes no FILE (did you mean import?)");
+    std::string error;
+    double port = 0, duration = 0, status = 0, bufferMb = 0, queueMb = 0;
+    if (!numberOption("--port", o.port, 0, 65535, port, error)
+        || (!o.duration.empty() && !numberOption("--duration", o.duration, 0, 1e9, duration, error))
+        || !numberOption("--status", o.status, 0, 86400, status, error)
+        || !numberOption("--buffer-mb", o.bufferMb, 0, 2047, bufferMb, error)
+        || !numberOption("--queue-mb", o.queueMb, 1, 1 << 20, queueMb, error))
+        return usageError(error);
+    FlowCollector::Settings settings;
+    settings.casePath = o.db.empty() ? FlowStore::defaultCasePath() : o.db;
+    settings.bindAddress = o.bind;
+    settings.port = uint16_t(port);
+    settings.receiveBufferBytes = int(bufferMb * 1024 * 1024);
+    settings.queueBytes = size_t(queueMb * 1024 * 1024);
+    settings.capturePath = o.pcap;
+    if (!o.exporters.empty() && !ExporterFilter::parse(o.exporters, settings.exporters, error))
+        return usageError("--exporters: " + error);
+    if (!o.pcap.empty()) {
+        if (sameFile(o.pcap, settings.casePath)) {
+            std::cerr << "flowsift-cli: --pcap " << o.pcap << " is the case file: refusing to overwrite it\n";
+            return 1;
+        }
+        if (QFileInfo::exists(QString::fromStdString(o.pcap)) && !o.force) {
+            std::cerr << "flowsift-cli: --pcap " << o.pcap << " exists (use --force to replace it)\n";
+            return 1;
+        }
+    }
+
+    FlowCollector collector;
+    g_collecting = true;
+    if (!collector.start(settings, error)) {
+        std::cerr << "flowsift-cli: " << error << "\n";
+        return 1;
+    }
+    {
+        std::string where;
+        for (const UdpReceiver::Endpoint& e : collector.endpoints())
+            where += (where.empty() ? "" : " and ") + e.toString();
+        std::cerr << "flowsift-cli: collecting NetFlow/IPFIX on UDP " << where
+                  << (collector.allInterfaces() ? " (all interfaces)" : "") << " into " << settings.casePath
+                  << "\n";
+        const int granted = collector.receiveBufferGranted();
+        std::cerr << "  receive buffer: " << megabytes(settings.receiveBufferBytes) << " requested, kernel granted "
+                  << megabytes(granted) << " (Linux reports twice the payload room)";
+        if (granted / 2 < settings.receiveBufferBytes && collector.receiveBufferMax() >= 0)
+            std::cerr << "; capped by net.core.rmem_max = " << collector.receiveBufferMax()
+                      << ", raise it (sysctl -w net.core.rmem_max=" << settings.receiveBufferBytes
+                      << ") or run as root";
+        std::cerr << "\n";
+        if (!settings.exporters.empty())
+            std::cerr << "  accepting exporters " << settings.exporters.toString() << " only\n";
+        if (const uint64_t n = collector.stats().templatesRestored)
+            std::cerr << "  " << n << " templates restored from the case\n";
+        if (!o.pcap.empty())
+            std::cerr << "  writing what arrives to " << o.pcap << "\n";
+    }
+
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    auto nextStatus = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(status));
+    uint64_t lastFlows = 0;
+    auto lastTime = started;
+    bool timedOut = false;
+    while (!g_cancel && !collector.hasFailed()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const auto now = Clock::now();
+        if (duration > 0 && now - started >= std::chrono::duration<double>(duration)) {
+            timedOut = true;
+            break;
+        }
+        if (!o.quiet && status > 0 && now >= nextStatus) {
+            const FlowCollector::Stats s = collector.stats();
+            const double dt = std::chrono::duration<double>(now - lastTime).count();
+            printCollectorStatus(std::cerr, s, dt > 0 ? double(s.flows - lastFlows) / dt : 0);
+            lastFlows = s.flows;
+            lastTime = now;
+            nextStatus = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(status));
+        }
+    }
+    if (!o.quiet && !collector.hasFailed())
+        std::cerr << "flowsift-cli: " << (timedOut ? "duration reached" : "stopping")
+                  << ", storing what was received, then indexing the case (about 5 s per million flows;"
+                     " Ctrl+C again skips the indexing once the flows are stored)...\n";
+    g_collectorFlushed = &collector.flushedFlag();
+    const bool stopped = collector.stop(error);
+    g_collectorFlushed = nullptr;
+    const FlowCollector::Stats s = collector.stats();
+    if (!o.quiet) {
+        for (const ExporterStats& e : collector.exporterStats())
+            std::cerr << "exporter " << (e.key.address.isV4() ? e.key.address.toString()
+                                                              : "[" + e.key.address.toString() + "]")
+                      << ":" << e.key.port << " version " << e.key.version << " domain " << e.key.domain
+                      << ": datagrams " << e.datagrams << ", flows " << e.flows << ", templates " << e.templates
+                      << ", sequence gaps " << e.sequenceGaps << " (lost " << e.sequenceLost << "), malformed "
+                      << e.malformed << ", held sets " << e.bufferedSets << ", dropped sets " << e.droppedSets
+                      << "\n";
+        for (const ImportIssue& issue : collector.issues())
+            std::cerr << "  warning: " << issue.toString() << "\n";
+        char secs[32];
+        std::snprintf(secs, sizeof secs, "%.1f", s.seconds);
+        std::cout << settings.casePath << ": collected " << s.flowsStored << " flows from " << s.datagrams
+                  << " datagrams in " << secs << " s (import " << collector.importId() << "); malformed "
+                  << s.malformed << ", rejected " << s.rejected << ", held sets " << s.bufferedSets
+                  << ", dropped sets " << s.droppedSets << ", queue drops " << s.queueDrops << ", kernel drops "
+                  << s.kernelDrops;
+        if (!o.pcap.empty())
+            std::cout << "; " << s.captured << " datagrams written to " << o.pcap;
+        std::cout << "\n";
+    }
+    if (!stopped || collector.hasFailed()) {
+        std::cerr << "flowsift-cli: " << (error.empty() ? collector.failure() : error) << "\n";
+        return 1;
+    }
+    return g_cancel ? kExitInterrupted : 0;
+}
+
+int replayCommand(const Options& o)
+{
+    if (o.inputs.size() != 1)
+        return usageError("replay needs exactly one FILE");
+    if (o.to.empty())
+        return usageError("replay needs --to HOST:PORT");
+    if (!o.rate.empty() && !o.pps.empty())
+        return usageError("give --rate (flows/s) or --pps (datagrams/s), not both");
+    std::string error;
+    ExportReplayer::Settings settings;
+    settings.target = o.to;
+    settings.loop = o.loop;
+    settings.allowRemote = o.allowRemote;
+    double count = 0, skip = 0;
+    if ((!o.rate.empty() && !numberOption("--rate", o.rate, 1, 1e9, settings.flowsPerSecond, error))
+        || (!o.skip.empty() && !numberOption("--skip", o.skip, 0, 1e15, skip, error))
+        || (!o.pps.empty() && !numberOption("--pps", o.pps, 1, 1e8, settings.datagramsPerSecond, error))
+        || (!o.count.empty() && !numberOption("--count", o.count, 1, 1e15, count, error))
+        || (!o.duration.empty() && !numberOption("--duration", o.duration, 0, 1e9, settings.durationSeconds, error)))
+        return usageError(error);
+    settings.count = uint64_t(count);
+    settings.skip = uint64_t(skip);
+    if (settings.loop && !settings.count && settings.durationSeconds <= 0)
+        return usageError("--loop needs --count or --duration (it would never end)");
+    ExportReplayer replayer;
+    if (!replayer.load(o.inputs.front(), error) || !replayer.open(settings, error)) {
+        std::cerr << "flowsift-cli: " << error << "\n";
+        return 1;
+    }
+    if (!o.quiet)
+        std::cerr << "flowsift-cli: replaying " << replayer.datagrams().size() << " datagrams ("
+                  << replayer.flowsInCapture() << " flows, " << replayer.exporters().size() << " exporters) of "
+                  << o.inputs.front() << " to " << o.to << " from " << replayer.sourceDescription() << "\n";
+    const ExportReplayer::Result r = replayer.run(g_cancel);
+    char line[200];
+    std::snprintf(line, sizeof line, "%.2f s: %.0f flows/s, %.0f datagrams/s", r.seconds,
+                  r.seconds > 0 ? double(r.flows) / r.seconds : 0.0,
+                  r.seconds > 0 ? double(r.datagrams) / r.seconds : 0.0);
+    std::cout << "replayed " << r.datagrams << " datagrams (" << r.flows << " flows, " << r.bytes << " bytes) in "
+              << line << (r.sendErrors ? ", send errors " + std::to_string(r.sendErrors) + " (" + r.lastSendError + ")"
+                                       : std::string())
+              << "\n";
+    if (g_cancel)
+        return kExitInterrupted;
+    return r.datagrams > 0 ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -459,6 +752,10 @@ int main(int argc, char** argv)
         return decodeCommand(o);
     if (o.command == "config")
         return configCommand(o);
+    if (o.command == "collect")
+        return collectCommand(o);
+    if (o.command == "replay")
+        return replayCommand(o);
     if (o.command.empty())
         return usageError("no command given");
     return usageError("unknown command " + o.command);

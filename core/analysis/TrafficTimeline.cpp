@@ -17,12 +17,15 @@ TrafficTimeline::TrafficTimeline(int64_t startMs, int64_t endMs, int64_t bucketM
 
 void TrafficTimeline::add(const FlowRecord& flow)
 {
+    add(flow.startMs, flow.endMs, double(flow.bytes + flow.revBytes), double(flow.packets + flow.revPackets));
+}
+
+void TrafficTimeline::add(int64_t startMs, int64_t endMs, double bytes, double packets)
+{
     const int64_t last = int64_t(m_buckets.size()) - 1;
     auto index = [&](int64_t t) { return std::clamp<int64_t>((t - m_startMs) / m_bucketMs, 0, last); };
-    const int64_t first = index(flow.startMs);
-    const int64_t end = index(std::max(flow.endMs, flow.startMs));
-    const double bytes = double(flow.bytes + flow.revBytes);
-    const double packets = double(flow.packets + flow.revPackets);
+    const int64_t first = index(startMs);
+    const int64_t end = index(std::max(endMs, startMs));
     m_buckets[size_t(first)].flows += 1;
     if (first == end) {
         m_buckets[size_t(first)].bytes += bytes;
@@ -30,10 +33,10 @@ void TrafficTimeline::add(const FlowRecord& flow)
         return;
     }
     // Spread by the share of the flow's duration that falls into each bucket.
-    const double duration = double(flow.endMs - flow.startMs);
+    const double duration = double(endMs - startMs);
     for (int64_t i = first; i <= end; ++i) {
-        const int64_t b0 = std::max(flow.startMs, m_startMs + i * m_bucketMs);
-        const int64_t b1 = std::min(flow.endMs, m_startMs + (i + 1) * m_bucketMs);
+        const int64_t b0 = std::max(startMs, m_startMs + i * m_bucketMs);
+        const int64_t b1 = std::min(endMs, m_startMs + (i + 1) * m_bucketMs);
         const double share = double(std::max<int64_t>(b1 - b0, 0)) / duration;
         m_buckets[size_t(i)].bytes += bytes * share;
         m_buckets[size_t(i)].packets += packets * share;

@@ -20,6 +20,8 @@ public:
     TrafficTimeline(int64_t startMs, int64_t endMs, int64_t bucketMs);
 
     void add(const FlowRecord& flow);
+    // The same for a flow given by its times and totals (both directions).
+    void add(int64_t startMs, int64_t endMs, double bytes, double packets);
     const std::vector<Bucket>& buckets() const { return m_buckets; }
     int64_t bucketMs() const { return m_bucketMs; }
 

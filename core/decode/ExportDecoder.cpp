@@ -1019,18 +1019,24 @@ void ExportDecoder::parseTemplateSet(Context& ctx, uint16_t setId, const uint8_t
             if (ipfix && fieldCount == 0) {
                 // RFC 7011 §8.1 withdrawal; the set's own id withdraws all of its kind.
                 ExporterState& st = *ctx.state;
+                auto withdraw = [&](uint16_t id, bool isOptions) {
+                    st.withdrawn.push_back(id);
+                    if (m_templatesOut)
+                        m_templatesOut->push_back({*ctx.key, id, isOptions, true, {}});
+                };
                 if (templateId == setId) {
                     for (auto it = st.templates.begin(); it != st.templates.end();) {
                         if (it->second.isOptions == options) {
-                            st.withdrawn.push_back(it->first);
+                            withdraw(it->first, options);
                             it = st.templates.erase(it);
                             --m_templateCount;
                         } else {
                             ++it;
                         }
                     }
-                } else if (st.templates.erase(templateId)) {
-                    st.withdrawn.push_back(templateId);
+                } else if (auto it = st.templates.find(templateId); it != st.templates.end()) {
+                    withdraw(templateId, it->second.isOptions);
+                    st.templates.erase(it);
                     --m_templateCount;
                 }
                 if (st.withdrawn.size() > 4096) // bounded: forget the oldest
@@ -1172,6 +1178,8 @@ void ExportDecoder::defineTemplate(Context& ctx, CompiledTemplate&& t, size_t of
     }
     if (!known)
         ++m_templateCount;
+    if (m_templatesOut)
+        m_templatesOut->push_back({*ctx.key, id, t.isOptions, false, t.fields});
     // Redefinition simply replaces (RFC 7011 §8.1 allows it after withdrawal,
     // and v9 exporters resend freely).
     const CompiledTemplate& stored = st.templates.insert_or_assign(id, std::move(t)).first->second;
@@ -1586,6 +1594,52 @@ void ExportDecoder::finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue
             releasePending(st, p.bytes.size());
         st.pending.clear();
     }
+}
+
+void ExportDecoder::restoreTemplate(const ExporterKey& exporter, uint16_t templateId, bool options,
+                                    const std::vector<RawField>& fields)
+{
+    if (templateId < 256 || fields.empty())
+        return; // never a data template (RFC 7011 §3.4.1, RFC 3954 §5.2)
+    ExporterState& st = m_cache.state(exporter);
+    // Restored templates count against the same limits as received ones.
+    const bool known = st.templates.count(templateId) != 0;
+    if (!known && (st.templates.size() >= m_limits.maxTemplatesPerExporter
+                   || m_templateCount >= m_limits.maxTemplatesTotal))
+        return;
+    if (!known)
+        ++m_templateCount;
+    st.templates.insert_or_assign(
+        templateId, TemplateCache::compile(templateId, exporter.version == 10, options, fields.data(), fields.size()));
+}
+
+void ExportDecoder::restoreExporterOptions(const ExporterOptions& o)
+{
+    ExporterState& st = m_cache.state(o.exporter);
+    st.systemInitMs = o.systemInitMs;
+    st.samplingRate = o.samplingRate;
+    st.samplerRates = o.samplerRates;
+    if (st.samplerRates.size() > 1024)
+        st.samplerRates.resize(1024);
+    if (o.samplingRate)
+        m_addressSampling[o.exporter.address] = o.samplingRate;
+}
+
+std::vector<ExporterOptions> ExportDecoder::exporterOptions() const
+{
+    std::vector<ExporterOptions> v;
+    for (const auto& [key, st] : m_cache.exporters())
+        if (st.systemInitMs || st.samplingRate || !st.samplerRates.empty())
+            v.push_back({key, st.systemInitMs, st.samplingRate, st.samplerRates});
+    return v;
+}
+
+size_t ExportDecoder::heldSets() const
+{
+    size_t n = 0;
+    for (const auto& [key, st] : m_cache.exporters())
+        n += st.pending.size() + st.initPending.size();
+    return n;
 }
 
 std::vector<ExporterStats> ExportDecoder::exporterStats() const

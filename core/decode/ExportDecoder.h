@@ -4,6 +4,7 @@
 #include "model/FlowRecord.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -20,6 +21,26 @@ struct OptionsRecord {
     uint16_t templateId = 0;
     size_t flowPosition = 0; // size of the output vector when it was decoded (orders it among flows)
     std::string json;
+};
+
+// A template that was defined, changed or withdrawn (RFC 7011 §8.1), for a
+// collector that keeps templates across restarts. Resent, unchanged
+// templates are not reported.
+struct TemplateChange {
+    ExporterKey exporter;
+    uint16_t templateId = 0;
+    bool options = false;
+    bool withdrawn = false;
+    std::vector<RawField> fields; // as received; empty when withdrawn
+};
+
+// What options data told about an exporter that later data depends on.
+struct ExporterOptions {
+    ExporterKey exporter;
+    std::optional<int64_t> systemInitMs;
+    uint32_t samplingRate = 0; // 0 = none announced
+    std::vector<std::pair<uint32_t, uint32_t>> samplerRates;
+    bool operator==(const ExporterOptions&) const = default;
 };
 
 struct DecoderTotals {
@@ -88,6 +109,18 @@ public:
 
     // Options data records are also appended here (in decode order) when set.
     void setOptionsOutput(std::vector<OptionsRecord>* sink) { m_optionsOut = sink; }
+    // Template definitions and withdrawals are appended here when set.
+    void setTemplateOutput(std::vector<TemplateChange>* sink) { m_templatesOut = sink; }
+
+    // Brings back what an earlier run learnt (a collector restarting): the
+    // template is compiled as if received, without counting it.
+    void restoreTemplate(const ExporterKey& exporter, uint16_t templateId, bool options,
+                         const std::vector<RawField>& fields);
+    void restoreExporterOptions(const ExporterOptions& options);
+    // Exporters that announced a system init time or sampling rates.
+    std::vector<ExporterOptions> exporterOptions() const;
+    // Data sets waiting for their template (or for systemInitTimeMilliseconds), all exporters.
+    size_t heldSets() const;
     // Held IPFIX sets waiting for systemInitTimeMilliseconds are decoded with
     // the export time after this much capture time (µs).
     static constexpr int64_t kMaxInitWaitUs = 60'000'000;
@@ -176,6 +209,7 @@ private:
     DecoderTotals m_totals;
     std::vector<RawField> m_fieldScratch; // reused while parsing templates
     std::vector<OptionsRecord>* m_optionsOut = nullptr;
+    std::vector<TemplateChange>* m_templatesOut = nullptr;
     bool m_lookingAhead = false; // options decoded early: no metadata, no output
     // Sampling rate last announced by any exporting process of an address:
     // some exporters send options from another source port than the flows.

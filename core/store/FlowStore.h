@@ -43,7 +43,31 @@ public:
         uint64_t exporters = 0;
     };
 
-    static constexpr int kSchemaVersion = 4;
+    // A template an exporter defined, kept so that a collector restart can
+    // decode data sent before the exporter's next template refresh.
+    struct TemplateRecord {
+        IpAddress address;
+        uint16_t port = 0;
+        uint32_t domain = 0;
+        uint16_t version = 0; // 9 or 10
+        uint16_t templateId = 0;
+        bool options = false;
+        bool withdrawn = false; // saveTemplates: delete it (RFC 7011 §8.1)
+        std::string fields;     // field specifiers as text, see TemplateText
+        int64_t updatedAtMs = 0;
+    };
+    // Options data a collector needs to keep decoding an exporter's flows.
+    struct ExporterOptionsRecord {
+        IpAddress address;
+        uint16_t port = 0;
+        uint32_t domain = 0;
+        uint16_t version = 0;
+        std::optional<int64_t> systemInitMs;
+        uint32_t samplingRate = 0;
+        std::string samplerRates; // "id:rate id:rate ..."
+    };
+
+    static constexpr int kSchemaVersion = 5;
     static constexpr const char* kFileExtension = ".flowsift";
 
     // True when path is an existing Flowsift case (not merely any SQLite file).
@@ -70,6 +94,29 @@ public:
     void rollbackImport();
     std::vector<ImportRecord> imports() const;
 
+    // --- live imports (the collector): one import, many transactions ---
+    // The import row is committed at once; flows then arrive in short
+    // transactions (beginLiveBatch, insertFlows, commitLiveBatch), each one
+    // visible to readers when committed, so a crash loses at most one batch.
+    // The flow indexes are dropped for the session (inserts stay fast) and
+    // built again by finishLiveImport; readers that follow a live case read
+    // new flows by row id (flowsAfter).
+    int64_t beginLiveImport(const ImportRecord& meta); // 0 on failure
+    bool beginLiveBatch();
+    // Updates the import's counters (size = bytes received) and commits.
+    bool commitLiveBatch(uint64_t read, uint64_t kept, uint64_t rejected, int64_t size,
+                         const std::vector<ImportIssue>& issues);
+    // Ends the live import (after its last commitLiveBatch): builds the flow
+    // indexes, which take about 5 s per million flows here.
+    bool finishLiveImport();
+
+    // --- exporter templates and options (collector restarts) ---
+    // Inside a running batch or import they join its transaction.
+    bool saveTemplates(const std::vector<TemplateRecord>& templates);
+    std::vector<TemplateRecord> templates() const;
+    bool saveExporterOptions(const std::vector<ExporterOptionsRecord>& options);
+    std::vector<ExporterOptionsRecord> exporterOptions() const;
+
     // --- reading flows ---
     // Indexes for host and port lookups (src, dst, dst_port). Imports build only
     // the time index; views that look flows up by host call this first. Takes a
@@ -82,6 +129,9 @@ public:
     // The same flows in storage (import) order: a sequential table scan, several times faster
     // than walking the time index, for readers that sort in memory (the detectors).
     void forEachFlowInStorageOrder(const std::function<bool(const FlowRecord&)>& fn) const;
+    // Flows stored after the one with row id afterId, in storage order (the
+    // primary key: no index needed); returns the last id read. Follows a live case.
+    int64_t forEachFlowAfter(int64_t afterId, const std::function<bool(const FlowRecord&)>& fn) const;
 
     // --- findings of the latest analysis ---
     // analysis: how they were made (configuration, networks), kept for later reports.
@@ -97,13 +147,19 @@ private:
     bool isCaseOrEmpty() const; // a Flowsift case, or a database with no tables yet
     bool migrate(int fromVersion);
     bool createIndexes();
+    bool updateImportCounts(uint64_t read, uint64_t kept, uint64_t rejected, int64_t size,
+                            const std::vector<ImportIssue>& issues);
+    // Runs fn in the open batch/import transaction, or in one of its own.
+    bool inTransaction(const std::function<bool()>& fn);
     int64_t exporterId(const FlowRecord& r);
 
     sqlite3* m_db = nullptr;
     std::string m_path;
     mutable std::string m_lastError;
-    sqlite3_stmt* m_insertFlow = nullptr;
-    bool m_inImport = false;
+    sqlite3_stmt* m_insertFlow = nullptr;  // one row
+    sqlite3_stmt* m_insertFlows = nullptr; // kRowsPerInsert rows
+    bool m_inImport = false; // a transaction that insertFlows may write into is open
+    bool m_live = false;     // m_importId is a live import (committed between batches)
     int64_t m_importId = 0;
     struct ExporterKey {
         IpAddress address;

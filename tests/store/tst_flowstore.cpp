@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sqlite3.h>
+
 namespace {
 
 FlowRecord makeFlow(int i)
@@ -26,6 +28,21 @@ FlowRecord makeFlow(int i)
     r.exporter = *IpAddress::parse("127.0.0.1");
     r.exporterPort = 2055;
     return r;
+}
+
+int indexCount(const std::string& file)
+{
+    sqlite3* h = nullptr;
+    int n = -1;
+    if (sqlite3_open_v2(file.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE type='index' AND name LIKE 'flows_%'", -1,
+                               &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return n;
 }
 
 } // namespace
@@ -245,6 +262,142 @@ private slots:
         QCOMPARE(findings[0].summary, hostile);
         QCOMPARE(findings[0].filter, std::string("src ip 10.0.0.1' OR '1'='1"));
         QCOMPARE(findings[0].evidence["comment"].get<std::string>(), hostile);
+    }
+
+    // Schema 4 (before the collector) had no templates: opening such a case
+    // upgrades it to 5, keeping its flows, and the new tables work.
+    void caseFromSchema4GainsTemplateTables()
+    {
+        const std::string file = path("v4.flowsift");
+        std::string error;
+        {
+            auto store = FlowStore::open(file, error);
+            QVERIFY2(store, error.c_str());
+            const int64_t id = store->beginImport({0, "old.pcap", 1, "sha4", "pcap-netflow", 0, 0, 0, 0, {}});
+            QVERIFY(store->insertFlows({makeFlow(1)}));
+            QVERIFY(store->commitImport(id, 1, 1, 0, {}));
+        }
+        // Make it what Flowsift wrote at schema 4: no template tables, version 4.
+        sqlite3* h = nullptr;
+        QCOMPARE(sqlite3_open(file.c_str(), &h), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(h, "DROP TABLE templates; DROP TABLE exporter_options;"
+                                 " UPDATE meta SET value='4' WHERE key='schema_version';",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(h);
+        {
+            auto readOnly = FlowStore::open(file, error, true);
+            QVERIFY(readOnly);
+            QVERIFY(readOnly->templates().empty()); // a reader of an old case sees none, no error
+        }
+        auto store = FlowStore::open(file, error);
+        QVERIFY2(store, error.c_str());
+        QCOMPARE(store->summary().flows, uint64_t(1));
+        FlowStore::TemplateRecord t;
+        t.address = *IpAddress::parse("192.0.2.9");
+        t.port = 2055;
+        t.domain = 5;
+        t.version = 10;
+        t.templateId = 256;
+        t.fields = "8:4 12:4 1@29305:8";
+        QVERIFY2(store->saveTemplates({t}), store->lastError().c_str());
+        t.templateId = 257;
+        t.options = true;
+        t.fields = "149:4 160:8";
+        QVERIFY(store->saveTemplates({t}));
+        t.templateId = 256;
+        t.options = false;
+        t.fields = "8:4 12:4";
+        QVERIFY(store->saveTemplates({t})); // a changed template replaces the stored one
+        auto back = store->templates();
+        QCOMPARE(back.size(), size_t(2));
+        QCOMPARE(back[0].templateId, uint16_t(256));
+        QCOMPARE(back[0].fields, std::string("8:4 12:4"));
+        QCOMPARE(back[0].address.toString(), std::string("192.0.2.9"));
+        QCOMPARE(back[0].domain, uint32_t(5));
+        QVERIFY(back[1].options);
+        t.withdrawn = true;
+        QVERIFY(store->saveTemplates({t}));
+        back = store->templates();
+        QCOMPARE(back.size(), size_t(1));
+        QCOMPARE(back[0].templateId, uint16_t(257));
+
+        FlowStore::ExporterOptionsRecord o;
+        o.address = t.address;
+        o.port = 2055;
+        o.version = 10;
+        o.systemInitMs = 1772438000123;
+        o.samplingRate = 100;
+        o.samplerRates = "3:10 4:1000";
+        QVERIFY(store->saveExporterOptions({o}));
+        const auto opts = store->exporterOptions();
+        QCOMPARE(opts.size(), size_t(1));
+        QCOMPARE(opts[0].systemInitMs.value_or(0), int64_t(1772438000123));
+        QCOMPARE(opts[0].samplingRate, 100u);
+        QCOMPARE(opts[0].samplerRates, std::string("3:10 4:1000"));
+        store.reset();
+        auto reopened = FlowStore::open(file, error, true);
+        QCOMPARE(reopened->templates().size(), size_t(1));
+    }
+
+    // A live import commits batch by batch: readers see each one, a crash keeps them.
+    void liveImportCommitsEachBatch()
+    {
+        const std::string file = path("live.flowsift");
+        std::string error;
+        auto store = FlowStore::open(file, error);
+        QVERIFY2(store, error.c_str());
+        const int64_t before = store->beginImport({0, "a.pcap", 1, "shaA", "pcap-netflow", 0, 0, 0, 0, {}});
+        QVERIFY(store->insertFlows({makeFlow(0)}));
+        QVERIFY(store->commitImport(before, 1, 1, 0, {}));
+        QVERIFY(store->ensureLookupIndexes());
+        QCOMPARE(indexCount(file), 4);
+        FlowStore::ImportRecord meta{0, "udp://127.0.0.1:9995", 0, "", "udp-netflow", 0, 0, 0, 0, {}};
+        const int64_t id = store->beginLiveImport(meta);
+        QVERIFY2(id > 0, store->lastError().c_str());
+        QVERIFY(!store->beginImport(meta)); // one import at a time
+        QVERIFY(!store->insertFlows({makeFlow(1)})); // only inside a batch
+        QVERIFY(store->beginLiveBatch());
+        QVERIFY(store->insertFlows({makeFlow(1), makeFlow(2)}));
+        QVERIFY(store->commitLiveBatch(2, 2, 0, 300, {}));
+        {
+            auto reader = FlowStore::open(file, error, true);
+            QCOMPARE(reader->summary().flows, uint64_t(3));
+            QCOMPARE(reader->imports().at(1).recordsKept, uint64_t(2));
+            QCOMPARE(reader->imports().at(1).size, int64_t(300));
+            // A reader following the case takes new flows by row id.
+            std::vector<uint16_t> ports;
+            const int64_t last = reader->forEachFlowAfter(0, [&](const FlowRecord& r) {
+                ports.push_back(r.srcPort);
+                return true;
+            });
+            QCOMPARE(ports, (std::vector<uint16_t>{40000, 40001, 40002}));
+            QVERIFY(last > 0);
+            QCOMPARE(reader->forEachFlowAfter(last, [](const FlowRecord&) { return true; }), last);
+        }
+        QCOMPARE(indexCount(file), 0); // no flow index slows the inserts down while it runs (the case had 4)
+        QVERIFY(store->beginLiveBatch());
+        QVERIFY(store->insertFlows({makeFlow(3)}));
+        store->rollbackImport(); // a failed batch leaves the committed ones
+        QCOMPARE(store->summary().flows, uint64_t(3));
+        QVERIFY(store->beginLiveBatch());
+        QVERIFY(store->insertFlows({makeFlow(3)}));
+        QVERIFY(!store->finishLiveImport()); // not while a batch is open
+        QVERIFY(store->commitLiveBatch(3, 3, 0, 450, {}));
+        QVERIFY(store->beginLiveBatch());
+        QVERIFY(store->commitLiveBatch(4, 3, 1, 450, {{"udp://127.0.0.1:9995", -1, -1, "one bad datagram"}}));
+        QCOMPARE(indexCount(file), 0);
+        QVERIFY(store->finishLiveImport());
+        QVERIFY(!store->beginLiveBatch());
+        const auto imports = store->imports();
+        QCOMPARE(imports.at(1).recordsRejected, uint64_t(1));
+        QCOMPARE(imports.at(1).issues.at(0).reason, std::string("one bad datagram"));
+        QCOMPARE(store->summary().flows, uint64_t(4));
+        QCOMPARE(indexCount(file), 1); // the time index, built again when the session ends
+        // A file import works again afterwards.
+        const int64_t next = store->beginImport({0, "x.pcap", 1, "sha", "pcap-netflow", 0, 0, 0, 0, {}});
+        QVERIFY(next > id);
+        store->rollbackImport();
     }
 
     void notACaseFileIsRefused()

@@ -3,6 +3,8 @@
 #include "analysis/AnalysisJob.h"
 #include "analysis/DetectionSettings.h"
 #include "analysis/TrafficTimeline.h"
+#include "collect/LiveCaptureJob.h"
+#include "dialogs/LiveCaptureDialog.h"
 #include "models/FindingsModel.h"
 #include "plots/TimelinePlot.h"
 #include "store/FlowStore.h"
@@ -40,6 +42,7 @@
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTimer>
+#include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -187,6 +190,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_model(new FindingsModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_viewWatcher(new QFutureWatcher<CaseView>(this))
+    , m_live(new LiveCaptureJob(this))
 {
     setWindowTitle(tr("Flowsift"));
     setAcceptDrops(true);
@@ -228,6 +232,52 @@ MainWindow::MainWindow(QWidget* parent)
         if (view.generation == m_generation)
             applyCaseView(view);
     });
+
+    connect(m_live, &LiveCaptureJob::started, this, [this](const QString& endpoints) {
+        m_liveAction->setEnabled(true);
+        m_liveAction->setChecked(true);
+        m_liveLabel->setText(tr("● Live on %1%2: waiting for exporters")
+                                 .arg(endpoints, m_live->allInterfaces() ? tr(" (all interfaces)") : QString()));
+        m_liveLabel->setVisible(true);
+        m_liveFlows = 0;
+        m_flowsAtAnalysis = 0;
+        m_sinceAnalysis.start();
+        m_detectAction->setEnabled(!m_running);
+        if (selectedFinding() < 0)
+            showOverview();
+        emit liveCaptureStarted(m_live->port());
+    });
+    connect(m_live, &LiveCaptureJob::startFailed, this, [this](const QString& message) {
+        const QSignalBlocker block(m_liveAction);
+        m_liveAction->setChecked(false);
+        m_liveAction->setEnabled(true);
+        m_liveLabel->setVisible(false);
+        showError(tr("Cannot start live capture"), message);
+    });
+    connect(m_live, &LiveCaptureJob::statsUpdated, this, &MainWindow::showLiveStats);
+    connect(m_live, &LiveCaptureJob::viewUpdated, this, &MainWindow::applyLiveView);
+    connect(m_live, &LiveCaptureJob::stopped, this, [this](bool ok, const QString& message) {
+        {
+            const QSignalBlocker block(m_liveAction);
+            m_liveAction->setChecked(false);
+            m_liveAction->setEnabled(true);
+        }
+        const FlowCollector::Stats& s = m_live->lastStats();
+        m_liveLabel->setText(
+            tr("Live capture stopped: %1 flows stored").arg(numberLocale().toString(qulonglong(s.flowsStored))));
+        if (!ok)
+            showError(tr("Live capture problem"), message);
+        emit liveCaptureStopped();
+        if (m_closeAfterLive) {
+            close();
+            return;
+        }
+        // The whole case, indexed now, and the detectors over all that arrived.
+        if (s.flowsStored > m_flowsAtAnalysis)
+            runDetectors();
+        else if (!m_running)
+            loadCaseView();
+    });
     showOverview();
 }
 
@@ -235,11 +285,12 @@ MainWindow::~MainWindow()
 {
     if (m_job->isRunning())
         m_job->cancel();
+    // m_live (a child) stores what is still in flight when it is destroyed.
 }
 
 bool MainWindow::isBusy() const
 {
-    return m_running || m_viewWatcher->isRunning();
+    return m_running || m_viewWatcher->isRunning() || m_live->isActive();
 }
 
 void MainWindow::createActions()
@@ -255,6 +306,25 @@ void MainWindow::createActions()
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* capture = menuBar()->addMenu(tr("&Capture"));
+    m_liveAction = capture->addAction(tr("&Live Capture…"));
+    m_liveAction->setCheckable(true);
+    m_liveAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_liveAction->setStatusTip(tr("Receive NetFlow/IPFIX from exporters over UDP and show the flows as they arrive"));
+    connect(m_liveAction, &QAction::toggled, this, &MainWindow::toggleLiveCapture);
+    m_detectAction = capture->addAction(tr("&Run Detectors"), this, &MainWindow::runDetectors);
+    m_detectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_detectAction->setStatusTip(tr("Look for beacons, scans, exfiltration and floods in the case as it is now"));
+    m_detectAction->setEnabled(false);
+
+    QToolBar* tools = addToolBar(tr("Capture"));
+    tools->setObjectName(QStringLiteral("captureToolBar"));
+    tools->setMovable(false);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addAction(file->actions().first());
+    tools->addAction(m_liveAction);
+    tools->addAction(m_detectAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About Flowsift"), this, &MainWindow::showAbout);
@@ -368,6 +438,10 @@ void MainWindow::createStatusBar()
     m_progress->setRange(0, 0);
     m_progress->setVisible(false);
     statusBar()->addPermanentWidget(m_progress);
+    m_liveLabel = new QLabel(this);
+    m_liveLabel->setVisible(false);
+    m_liveLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_liveLabel);
     m_stopButton = new QPushButton(tr("Stop"), this);
     m_stopButton->setToolTip(tr("Stop the running import and analysis"));
     m_stopButton->setVisible(false);
@@ -404,6 +478,10 @@ void MainWindow::openCaptures(const QStringList& paths)
 {
     if (paths.isEmpty())
         return;
+    if (m_live->isActive()) {
+        showError(tr("Cannot open capture"), tr("Stop the live capture before opening another capture."));
+        return;
+    }
     for (const QString& p : paths) {
         if (!QFileInfo(p).isFile()) {
             showError(tr("Cannot open capture"), tr("“%1” is not a readable file.").arg(QDir::toNativeSeparators(p)));
@@ -446,6 +524,7 @@ void MainWindow::startPending()
         endRun();
         return;
     }
+    m_analysisOnly = false;
     m_inputs = inputs;
     m_casePath = casePathFor(inputs);
 
@@ -470,7 +549,7 @@ void MainWindow::startPending()
 
 void MainWindow::startJob(int attempt)
 {
-    if (m_job->start(m_casePath, m_inputs, DetectionSettings{}))
+    if (m_job->start(m_casePath, m_analysisOnly ? QStringList() : m_inputs, DetectionSettings{}))
         return;
     // The previous worker reports finished a moment before it has fully
     // returned; try again shortly instead of blocking.
@@ -494,6 +573,7 @@ void MainWindow::setRunning(bool running)
     m_stopButton->setVisible(running);
     m_stopButton->setEnabled(running);
     m_exportAction->setEnabled(!running && !m_casePath.isEmpty());
+    m_detectAction->setEnabled(!running && !m_casePath.isEmpty());
     if (running) {
         m_progress->setRange(0, 0);
         m_stageLabel->setText(tr("Starting…"));
@@ -555,18 +635,7 @@ void MainWindow::applyCaseView(const CaseView& view)
 
     const QLocale locale = numberLocale();
     const FlowStore::Summary& s = view.summary;
-    QString summary;
-    if (s.flows == 0) {
-        summary = tr("No flows imported");
-    } else {
-        summary = tr("%1 flows · %2 · %3 packets · %4 (%5)")
-                      .arg(locale.toString(qulonglong(s.flows)), TimelinePlot::formatBytes(double(s.bytes)),
-                           locale.toString(qulonglong(s.packets)), utcRange(s.startMs, s.endMs),
-                           durationText(s.endMs - s.startMs));
-        if (s.exporters > 0)
-            summary += s.exporters == 1 ? tr(" · 1 exporter") : tr(" · %1 exporters").arg(s.exporters);
-    }
-    m_summaryLabel->setText(summary);
+    m_summaryLabel->setText(summaryText(s));
 
     // Case overview for the detail pane while nothing is selected.
     QString html = QStringLiteral("<h2>") + tr("Case overview") + QStringLiteral("</h2><table class='kv'>");
@@ -606,6 +675,7 @@ void MainWindow::applyCaseView(const CaseView& view)
         m_plot->clear();
     m_plot->setFindings(m_model->findings());
     m_exportAction->setEnabled(true);
+    m_detectAction->setEnabled(!m_running);
 
     // Start on the most important finding, as an analyst would.
     if (m_proxy->rowCount() > 0 && selectedFinding() < 0)
@@ -613,6 +683,146 @@ void MainWindow::applyCaseView(const CaseView& view)
     else
         updateDetails();
     emit analysisFinished();
+}
+
+QString MainWindow::summaryText(const FlowStore::Summary& s) const
+{
+    const QLocale locale = numberLocale();
+    if (s.flows == 0)
+        return tr("No flows imported");
+    QString summary = tr("%1 flows · %2 · %3 packets · %4 (%5)")
+                          .arg(locale.toString(qulonglong(s.flows)), TimelinePlot::formatBytes(double(s.bytes)),
+                               locale.toString(qulonglong(s.packets)), utcRange(s.startMs, s.endMs),
+                               durationText(s.endMs - s.startMs));
+    if (s.exporters > 0)
+        summary += s.exporters == 1 ? tr(" · 1 exporter") : tr(" · %1 exporters").arg(s.exporters);
+    return summary;
+}
+
+void MainWindow::toggleLiveCapture(bool on)
+{
+    if (!on) {
+        stopLiveCapture();
+        return;
+    }
+    if (m_live->isActive())
+        return;
+    const QSignalBlocker block(m_liveAction);
+    m_liveAction->setChecked(false); // checked once it runs
+    const bool useOpenCase = !m_casePath.isEmpty() && !m_running;
+    LiveCaptureDialog dialog(useOpenCase ? m_casePath : tr("a new case"), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    startLiveCapture(dialog.settings());
+}
+
+void MainWindow::startLiveCapture(const FlowCollector::Settings& requested)
+{
+    if (m_live->isActive())
+        return;
+    if (m_running) {
+        showError(tr("Cannot start live capture"), tr("An import or analysis is running; stop it first."));
+        return;
+    }
+    FlowCollector::Settings settings = requested;
+    if (settings.casePath.empty() && !m_casePath.isEmpty())
+        settings.casePath = QFile::encodeName(m_casePath).toStdString();
+    if (settings.casePath.empty()) {
+        const QString dir = QFileInfo(QString::fromStdString(FlowStore::defaultCasePath())).absolutePath();
+        const QString name = QStringLiteral("live-%1").arg(QDateTime::currentDateTimeUtc().toString(
+            QStringLiteral("yyyyMMdd-HHmmss")));
+        const QString file = dir + QLatin1Char('/') + name + QString::fromLatin1(FlowStore::kFileExtension);
+        settings.casePath = QFile::encodeName(file).toStdString();
+    }
+    const QString casePath = QFile::decodeName(QByteArray::fromStdString(settings.casePath));
+    if (casePath != m_casePath) {
+        // A new case: nothing of the previous one stays on screen.
+        ++m_generation;
+        m_casePath = casePath;
+        m_inputs.clear();
+        m_importNotes.clear();
+        m_summaryHtml.clear();
+        m_haveFindings = false;
+        setFindings({});
+        m_plot->clear();
+        m_summaryLabel->setText(tr("No flows yet"));
+        showOverview();
+    }
+    setWindowTitle(tr("Flowsift — %1 (live)").arg(QFileInfo(m_casePath).fileName()));
+    m_liveAction->setEnabled(false); // until it has started (or failed)
+    m_liveLabel->setText(tr("Live capture: starting…"));
+    m_liveLabel->setVisible(true);
+    m_live->start(settings);
+}
+
+void MainWindow::stopLiveCapture()
+{
+    if (m_live->state() != LiveCaptureJob::State::Running) {
+        if (!m_live->isActive()) {
+            const QSignalBlocker block(m_liveAction);
+            m_liveAction->setChecked(false);
+        }
+        return;
+    }
+    m_liveAction->setEnabled(false);
+    m_liveLabel->setText(tr("Live capture: storing what arrived and indexing the case…"));
+    m_live->stop();
+}
+
+void MainWindow::runDetectors()
+{
+    if (m_running || m_casePath.isEmpty())
+        return;
+    m_analysisOnly = true;
+    m_haveFindings = false;
+    m_cancelled = false;
+    m_flowsAtAnalysis = m_liveFlows;
+    m_sinceAnalysis.restart();
+    setRunning(true);
+    startJob(0);
+}
+
+void MainWindow::showLiveStats(const FlowCollector::Stats& s)
+{
+    if (m_live->state() != LiveCaptureJob::State::Running)
+        return;
+    const QLocale locale = numberLocale();
+    m_liveFlows = s.flowsStored;
+    QString text = tr("● Live on %1: %2 datagrams · %3 flows")
+                       .arg(m_live->endpointsText(), locale.toString(qulonglong(s.datagrams)),
+                            locale.toString(qulonglong(s.flowsStored)));
+    if (s.heldSets)
+        text += tr(" · %1 held").arg(locale.toString(qulonglong(s.heldSets)));
+    if (s.malformed)
+        text += tr(" · %1 malformed").arg(locale.toString(qulonglong(s.malformed)));
+    if (s.rejected)
+        text += tr(" · %1 rejected").arg(locale.toString(qulonglong(s.rejected)));
+    if (const uint64_t lost = s.queueDrops + s.kernelDrops)
+        text += tr(" · %1 lost").arg(locale.toString(qulonglong(lost)));
+    m_liveLabel->setText(text);
+    m_liveLabel->setToolTip(tr("Datagrams %1 (%2), flows decoded %3, stored %4, templates %5 (%6 restored), held sets "
+                               "%7, never decoded %8, malformed %9, rejected %10, queue drops %11, kernel drops %12")
+                                .arg(locale.toString(qulonglong(s.datagrams)), TimelinePlot::formatBytes(double(s.bytes)),
+                                     locale.toString(qulonglong(s.flows)), locale.toString(qulonglong(s.flowsStored)),
+                                     locale.toString(qulonglong(s.templates)),
+                                     locale.toString(qulonglong(s.templatesRestored)),
+                                     locale.toString(qulonglong(s.heldSets)), locale.toString(qulonglong(s.droppedSets)),
+                                     locale.toString(qulonglong(s.malformed)))
+                                .arg(locale.toString(qulonglong(s.rejected)), locale.toString(qulonglong(s.queueDrops)),
+                                     locale.toString(qulonglong(s.kernelDrops))));
+    // The detectors follow what arrives, on a schedule.
+    if (s.flowsStored > m_flowsAtAnalysis && m_sinceAnalysis.isValid() && m_sinceAnalysis.elapsed() >= m_liveAnalysisMs
+        && !m_running)
+        runDetectors();
+}
+
+void MainWindow::applyLiveView(const FlowStore::Summary& summary, const TrafficTimeline& timeline)
+{
+    if (!m_live->isActive())
+        return;
+    m_summaryLabel->setText(summaryText(summary));
+    m_plot->setTimeline(timeline);
+    emit liveViewUpdated(summary.flows);
 }
 
 void MainWindow::setFindings(std::vector<Finding> findings)
@@ -668,6 +878,18 @@ void MainWindow::showOverview()
 {
     if (!m_summaryHtml.isEmpty()) {
         m_details->setHtml(kDetailsStyle + m_summaryHtml);
+        return;
+    }
+    if (m_live->isActive()) {
+        m_details->setHtml(kDetailsStyle + QStringLiteral("<h2>") + tr("Live capture") + QStringLiteral("</h2><p>")
+                           + tr("Flows from the exporters are stored in the case as they arrive; the timeline and the "
+                                "counters in the status bar follow them.")
+                           + QStringLiteral("</p><p>")
+                           + tr("The detectors run every %1 s over what has arrived, or now with <b>Capture ▸ Run "
+                                "Detectors</b> (Ctrl+R). Stopping the capture (or closing the window) stores "
+                                "everything received first.")
+                                 .arg(m_liveAnalysisMs / 1000)
+                           + QStringLiteral("</p>"));
         return;
     }
     if (m_running || !m_casePath.isEmpty()) {
@@ -808,6 +1030,13 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_live->isActive()) {
+        // Closing the window stores what arrived first; it closes once that is done.
+        m_closeAfterLive = true;
+        stopLiveCapture();
+        event->ignore();
+        return;
+    }
     m_pendingInputs.clear();
     if (m_job->isRunning())
         m_job->cancel();

@@ -1,6 +1,10 @@
 #pragma once
 
+#include "collect/FlowCollector.h"
 #include "model/Finding.h"
+#include "store/FlowStore.h"
+
+#include <QElapsedTimer>
 
 #include <QMainWindow>
 #include <QStringList>
@@ -10,6 +14,8 @@
 
 class AnalysisJob;
 class FindingsModel;
+class LiveCaptureJob;
+class TrafficTimeline;
 class QCloseEvent;
 class QDragEnterEvent;
 class QDropEvent;
@@ -41,14 +47,30 @@ public:
     QTextBrowser* detailsView() const { return m_details; }
     QString casePath() const { return m_casePath; }
     bool isBusy() const;
+    LiveCaptureJob* liveCapture() const { return m_live; }
+    QLabel* liveStatusLabel() const { return m_liveLabel; }
+    QAction* liveCaptureAction() const { return m_liveAction; }
+    // While collecting, the detectors re-run this often over what arrived (default 60 s).
+    void setLiveAnalysisInterval(int ms) { m_liveAnalysisMs = ms; }
 
 public slots:
     // Starts a fresh case for the file and analyses it.
     void openCapture(const QString& path);
     void openCaptures(const QStringList& paths);
     void exportJsonReport(const QString& path);
+    // Collects from exporters into the open case (a new one when none is
+    // open, or settings.casePath when given). Results come as signals.
+    void startLiveCapture(const FlowCollector::Settings& settings);
+    // Stores everything received, then shows the whole case and runs the detectors.
+    void stopLiveCapture();
+    // Runs the detectors over the case as it is (also while collecting).
+    void runDetectors();
 
 signals:
+    void liveCaptureStarted(quint16 port);
+    void liveCaptureStopped();
+    // A live view of the case was drawn (flows stored so far).
+    void liveViewUpdated(quint64 flows);
     // The run ended (or was stopped) and the window shows its results.
     void analysisFinished();
     // Emitted with every error shown to the user; tests watch this.
@@ -80,6 +102,10 @@ private:
     void chooseCapture();
     void chooseReportPath();
     void showAbout();
+    void toggleLiveCapture(bool on);
+    void showLiveStats(const FlowCollector::Stats& stats);
+    void applyLiveView(const FlowStore::Summary& summary, const TrafficTimeline& timeline);
+    QString summaryText(const FlowStore::Summary& s) const;
     int selectedFinding() const;
     void selectFinding(int index);
     static QString casePathFor(const QStringList& inputs);
@@ -98,6 +124,16 @@ private:
     QPushButton* m_stopButton = nullptr;
     QAction* m_exportAction = nullptr;
     QFutureWatcher<CaseView>* m_viewWatcher = nullptr;
+    LiveCaptureJob* m_live = nullptr;
+    QAction* m_liveAction = nullptr;
+    QAction* m_detectAction = nullptr;
+    QLabel* m_liveLabel = nullptr;
+    QElapsedTimer m_sinceAnalysis;   // while collecting: time since the detectors last ran
+    quint64 m_flowsAtAnalysis = 0;   // flows stored when they last ran
+    quint64 m_liveFlows = 0;         // flows stored so far by the running capture
+    int m_liveAnalysisMs = 60000;
+    bool m_closeAfterLive = false;   // the window closes once the capture is stored
+    bool m_analysisOnly = false;     // the job re-runs the detectors, imports nothing
 
     QString m_casePath;
     QStringList m_inputs;
