@@ -14,6 +14,7 @@ int fuzzCaptureReader(const uint8_t* data, size_t size);
 int fuzzJsonLines(const uint8_t* data, size_t size);
 int fuzzCsv(const uint8_t* data, size_t size);
 int fuzzNfdumpFile(const uint8_t* data, size_t size);
+int fuzzFlowFilter(const uint8_t* data, size_t size);
 
 #ifdef FLOWSIFT_FUZZ_REPLAY
 #define FLOWSIFT_FUZZ_MAIN(function)

@@ -15,7 +15,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="$root/../shared"
 data="$root/tests/data"
 work="$build/fuzz/work"
-targets=(export_decoder capture_reader json_lines csv nfdump_file)
+targets=(export_decoder capture_reader json_lines csv nfdump_file flow_filter)
 
 rm -rf "$work"
 for t in "${targets[@]}"; do
@@ -42,6 +42,12 @@ for f in "$data"/nfdump/*.csv.gz "$shared"/labeled/slips/*.binetflow "$shared"/l
   head_of "$f" 40 "$work/seeds/csv/$((n++)).csv"
 done
 cp "$data"/nfdump/*.nfcapd "$work/seeds/nfdump_file/"
+i=0
+for e in "src host 10.0.5.23 and dst port 443" "net 10.0.0.0/8 or net 2001:db8::/32" "not (port 53 or port 123)" \
+         "proto udp and bytes > 1M" "flags S and not flags A" "dst port in [ 22 80 443 ]" "src net 10.0.0.0 255.255.0.0" \
+         "packets >= 3 && duration < 1000 || inet6" "exporter 192.0.2.1 and any"; do
+  printf '%s' "$e" > "$work/seeds/flow_filter/$((i++)).txt"
+done
 for t in "${targets[@]}"; do
   find "$work/seeds/$t" -type f -empty -delete
 done

@@ -19,7 +19,7 @@ struct Target {
 
 const Target kTargets[] = {
     {"export_decoder", fuzzExportDecoder}, {"capture_reader", fuzzCaptureReader}, {"json_lines", fuzzJsonLines},
-    {"csv", fuzzCsv},                      {"nfdump_file", fuzzNfdumpFile},
+    {"csv", fuzzCsv},                      {"nfdump_file", fuzzNfdumpFile},       {"flow_filter", fuzzFlowFilter},
 };
 
 } // namespace
