@@ -798,8 +798,9 @@ const char* const kSelectFlows =
     " e.address, e.port, e.domain, f.conn_state, f.import_id, f.id"
     " FROM flows f LEFT JOIN exporters e ON e.id = f.exporter_id";
 
-// One row of kSelectFlows; returns its id.
-int64_t readFlow(sqlite3_stmt* st, FlowRecord& r)
+// Columns 0-16 of every flow select (kSelectFlows and the storage-order scan):
+// the record's own fields.
+void readFlowFields(sqlite3_stmt* st, FlowRecord& r)
 {
     r.startMs = sqlite3_column_int64(st, 0);
     r.endMs = sqlite3_column_int64(st, 1);
@@ -818,6 +819,12 @@ int64_t readFlow(sqlite3_stmt* st, FlowRecord& r)
     r.inputIf = uint32_t(sqlite3_column_int64(st, 14));
     r.outputIf = uint32_t(sqlite3_column_int64(st, 15));
     r.exportVersion = uint16_t(sqlite3_column_int(st, 16));
+}
+
+// One row of kSelectFlows; returns its id.
+int64_t readFlow(sqlite3_stmt* st, FlowRecord& r)
+{
+    readFlowFields(st, r);
     r.exporter = blobAddress(st, 17);
     r.exporterPort = uint16_t(sqlite3_column_int(st, 18));
     r.observationDomain = uint32_t(sqlite3_column_int64(st, 19));
@@ -861,23 +868,7 @@ void FlowStore::forEachFlowInStorageOrder(const std::function<bool(const FlowRec
     FlowRecord r;
     const Exporter none;
     while (sel.step()) {
-        r.startMs = sqlite3_column_int64(st, 0);
-        r.endMs = sqlite3_column_int64(st, 1);
-        r.src = blobAddress(st, 2);
-        r.dst = blobAddress(st, 3);
-        r.srcPort = uint16_t(sqlite3_column_int(st, 4));
-        r.dstPort = uint16_t(sqlite3_column_int(st, 5));
-        r.protocol = uint8_t(sqlite3_column_int(st, 6));
-        r.tcpFlags = uint8_t(sqlite3_column_int(st, 7));
-        r.tos = uint8_t(sqlite3_column_int(st, 8));
-        r.bytes = uint64_t(sqlite3_column_int64(st, 9));
-        r.packets = uint64_t(sqlite3_column_int64(st, 10));
-        r.revBytes = uint64_t(sqlite3_column_int64(st, 11));
-        r.revPackets = uint64_t(sqlite3_column_int64(st, 12));
-        r.samplingRate = uint32_t(sqlite3_column_int64(st, 13));
-        r.inputIf = uint32_t(sqlite3_column_int64(st, 14));
-        r.outputIf = uint32_t(sqlite3_column_int64(st, 15));
-        r.exportVersion = uint16_t(sqlite3_column_int(st, 16));
+        readFlowFields(st, r);
         const Exporter* e = &none;
         if (sqlite3_column_type(st, 17) != SQLITE_NULL) {
             auto it = exporters.find(sqlite3_column_int64(st, 17));
