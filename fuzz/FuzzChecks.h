@@ -12,5 +12,13 @@
 void checkRecord(const FlowRecord& r);
 // Reads a source to its end in batches, as the importer does; checks each batch and record.
 void drain(FlowSource& source, size_t issueCap);
+// Opens a text source on path and drains it (a source that refuses the input is fine).
+template <typename Source>
+void readWith(Source& source, const std::string& path)
+{
+    std::string error;
+    if (source.open(path, error))
+        drain(source, Source::kMaxIssues);
+}
 // options data records are JSON objects too
 void checkJson(const std::string& text);

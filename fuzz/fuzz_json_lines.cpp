@@ -11,18 +11,6 @@
 
 #include <memory>
 
-namespace {
-
-template <typename Source>
-void readWith(Source& source, const std::string& path)
-{
-    std::string error;
-    if (source.open(path, error))
-        drain(source, Source::kMaxIssues);
-}
-
-} // namespace
-
 int fuzzJsonLines(const uint8_t* data, size_t size)
 {
     static FuzzInputFile file;
