@@ -66,6 +66,7 @@ private slots:
     void findingsModelSorting();
     void analysesEnterpriseCapture();
     void textFromTheDataShowsAsText();
+    void everyFindingTypeHasAName();
     void liveCaptureShowsFlowsAsTheyArrive();
 };
 
@@ -381,6 +382,22 @@ void TestMainWindow::liveCaptureShowsFlowsAsTheyArrive()
     QCOMPARE(store->imports().size(), size_t(1));
     QCOMPARE(store->imports().front().format, std::string("udp-netflow"));
     QVERIFY(!store->templates().empty());
+}
+
+// The table names each detector's findings in words, subtype in brackets.
+void TestMainWindow::everyFindingTypeHasAName()
+{
+    const std::pair<const char*, const char*> expected[] = {
+        {"beacon", "Beacon (pair)"},          {"port_scan", "Port scan (pair)"},
+        {"exfiltration", "Exfiltration (pair)"}, {"volumetric", "Volumetric (pair)"},
+        {"long_connection", "Long connection (pair)"}, {"indicator", "Indicator match (pair)"},
+    };
+    for (const auto& [type, text] : expected) {
+        Finding f;
+        f.type = type;
+        f.subtype = "pair";
+        QCOMPARE(FindingsModel::typeText(f), QString::fromLatin1(text));
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

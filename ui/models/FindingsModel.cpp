@@ -207,6 +207,10 @@ QString FindingsModel::typeText(const Finding& f)
         name = tr("Exfiltration");
     else if (f.type == "volumetric")
         name = tr("Volumetric");
+    else if (f.type == "long_connection")
+        name = tr("Long connection");
+    else if (f.type == "indicator")
+        name = tr("Indicator match");
     else
         name = QString::fromStdString(f.type);
     if (!f.subtype.empty())

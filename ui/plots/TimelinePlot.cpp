@@ -71,6 +71,8 @@ QString shortTypeName(const std::string& type, const std::string& subtype)
     if (type == "port_scan") return QObject::tr("Scan");
     if (type == "exfiltration") return QObject::tr("Exfil");
     if (type == "volumetric") return QObject::tr("Flood");
+    if (type == "long_connection") return QObject::tr("Long conn");
+    if (type == "indicator") return QObject::tr("Indicator");
     return QString::fromStdString(type);
 }
 
