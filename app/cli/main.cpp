@@ -171,6 +171,10 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
                 return false;
             }
         } else if (a == "--config") {
+            if (!o.config.empty()) {
+                error = "--config given twice (put everything in one file)";
+                return false;
+            }
             if (!value(o.config))
                 return false;
         } else if (a == "--indicators") {

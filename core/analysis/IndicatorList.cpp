@@ -1,5 +1,6 @@
 #include "analysis/IndicatorList.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +58,11 @@ void IndicatorList::parse(const std::string& text, const std::string& origin, st
 bool IndicatorList::loadFile(const std::string& path, std::vector<Indicator>& out, std::vector<std::string>& problems,
                              std::string& error)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        error = path + ": is a folder, not an indicator list";
+        return false;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error = path + ": cannot read the indicator list";

@@ -121,6 +121,10 @@ private slots:
         QVERIFY(!DetectionConfig::applyFile(bad, s, error));
         QVERIFY2(QByteArray::fromStdString(error).contains("bad.json: not valid JSON: parse error at line 2"),
                  error.c_str());
+        std::vector<Indicator> none;
+        std::vector<std::string> problems;
+        QVERIFY(!IndicatorList::loadFile(m_dir.path().toStdString(), none, problems, error));
+        QVERIFY2(QByteArray::fromStdString(error).endsWith(": is a folder, not an indicator list"), error.c_str());
         QVERIFY(!DetectionConfig::applyFile(m_dir.filePath(QStringLiteral("none.json")).toStdString(), s, error));
         QVERIFY2(QByteArray::fromStdString(error).contains("none.json: cannot read"), error.c_str());
     }
