@@ -60,7 +60,7 @@ struct Sighting {
     std::map<uint16_t, uint64_t> ports;       // service ports
     uint64_t connections = 0;
     uint64_t answered = 0;
-    uint64_t inbound = 0; // the indicator side started the connection
+    uint64_t inbound = 0; // connections an outside host started
     uint64_t bytesToIndicator = 0;
     uint64_t bytesFromIndicator = 0;
     int64_t firstMs = INT64_MAX;
@@ -108,7 +108,7 @@ std::vector<Finding> IndicatorDetector::run(const DetectionContext& ctx, const s
         ++s.connections;
         if (c.answered() && !c.failedAttempt())
             ++s.answered;
-        if (indicatorIsClient)
+        if (!ctx.settings.isInternal(c.client)) // started from outside the network, as other findings count it
             ++s.inbound;
         s.bytesToIndicator += indicatorIsClient ? c.bytesIn : c.bytesOut;
         s.bytesFromIndicator += indicatorIsClient ? c.bytesOut : c.bytesIn;
@@ -139,9 +139,16 @@ std::vector<Finding> IndicatorDetector::run(const DetectionContext& ctx, const s
         f.subtype = s.inbound == s.connections ? "inbound" : (s.inbound ? "both" : "outbound");
         f.score = score;
         f.severity = severityForScore(score);
-        f.src = peers.front().first;
-        for (const auto& [a, count] : addresses)
-            f.dst.push_back(a);
+        // A listed internal host (a known-compromised machine) is the actor;
+        // for a listed outside address the actor is the internal host talking to it.
+        const bool listedInside = ctx.settings.isInternal(addresses.front().first);
+        f.src = listedInside ? addresses.front().first : peers.front().first;
+        if (listedInside)
+            for (size_t i = 0; i < peers.size() && i < 20; ++i)
+                f.dst.push_back(peers[i].first);
+        else
+            for (const auto& [a, count] : addresses)
+                f.dst.push_back(a);
         for (const auto& [p, count] : ports)
             f.dstPorts.push_back(p);
         f.protocol = s.protocol;

@@ -130,6 +130,23 @@ private slots:
         QCOMPARE(scan->filter, std::string("net 192.0.2.0/24"));
     }
 
+    void listedInternalHostIsTheActor()
+    {
+        // A machine the list names as compromised: its own outbound connections.
+        std::vector<FlowRecord> flows;
+        connection(flows, "10.0.0.5", 40000, "203.0.113.77", 443, kT0, 900, 3'000);
+        connection(flows, "10.0.0.5", 40001, "198.51.100.1", 443, kT0 + 1000, 900, 3'000);
+        DetectionSettings settings;
+        settings.indicators = {indicator("10.0.0.5", "compromised laptop")};
+        std::atomic_bool cancel{false};
+        const std::vector<Finding> found = IndicatorDetector().run(contextOf(flows, settings), cancel);
+        QCOMPARE(found.size(), size_t(1));
+        QCOMPARE(found[0].subtype, std::string("outbound"));
+        QCOMPARE(found[0].src->toString(), std::string("10.0.0.5"));
+        QCOMPARE(found[0].dst.size(), size_t(2));
+        QCOMPARE(found[0].evidence["inbound_connections"].get<int>(), 0);
+    }
+
     void noIndicatorsNoFindings()
     {
         std::vector<FlowRecord> flows;
