@@ -16,6 +16,8 @@
 #include "import/FlowSource.h"
 #include "io/CaptureReader.h"
 
+#include "BenchMeasure.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +28,9 @@
 #include <vector>
 
 namespace {
+
+using bench::vmHwmKb;
+using bench::cpuSeconds;
 
 struct Totals {
     uint64_t flows = 0;
@@ -90,23 +95,6 @@ bool runDirect(const std::string& path, Totals& t, std::string& error)
     add(t, out);
     t.rejected += issues.size();
     return true;
-}
-
-double cpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
-}
-
-long vmHwmKb()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::strtol(line.c_str() + 6, nullptr, 10);
-    return -1;
 }
 
 } // namespace

@@ -16,6 +16,8 @@
 #include "detect/VolumetricDetector.h"
 #include "store/FlowStore.h"
 
+#include "BenchMeasure.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,19 +29,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-long vmHwmKb()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::strtol(line.c_str() + 6, nullptr, 10);
-    return -1;
-}
+using bench::vmHwmKb;
+using bench::since;
+using bench::Clock;
 
 } // namespace
 
