@@ -1,5 +1,7 @@
 #include "plots/TimelinePlot.h"
 
+#include "util/DisplayFormat.h"
+
 #include "models/FindingsModel.h"
 
 #include <QComboBox>
@@ -21,26 +23,6 @@ namespace {
 constexpr int kLabelLanes = 3;
 constexpr double kLanePx = 17;
 constexpr double kMinSpanPx = 4; // a 20 s scan in a 4 h capture must stay visible
-
-QString trimmedNumber(double v)
-{
-    // One decimal for small mantissas, none once it would only add noise.
-    QString s = QString::number(v, 'f', std::abs(v) < 10 ? 1 : 0);
-    if (s.endsWith(QStringLiteral(".0")))
-        s.chop(2);
-    return s;
-}
-
-QString formatScaled(double v, const char* const* units, int unitCount, const QString& separator)
-{
-    int unit = 0;
-    double scaled = v;
-    while (std::abs(scaled) >= 1000 && unit + 1 < unitCount) {
-        scaled /= 1000;
-        ++unit;
-    }
-    return trimmedNumber(scaled) + separator + QString::fromLatin1(units[unit]);
-}
 
 // Value-axis labels with units, so "2000000000" reads "2 GB".
 class UnitTicker final : public QCPAxisTicker {
@@ -80,14 +62,12 @@ QString shortTypeName(const std::string& type, const std::string& subtype)
 
 QString TimelinePlot::formatBytes(double bytes)
 {
-    static const char* const units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
-    return formatScaled(bytes, units, 6, QStringLiteral(" "));
+    return DisplayFormat::bytes(bytes);
 }
 
 QString TimelinePlot::formatCount(double count)
 {
-    static const char* const units[] = {"", "k", "M", "G", "T"};
-    return formatScaled(count, units, 5, QString());
+    return DisplayFormat::shortCount(count);
 }
 
 TimelinePlot::TimelinePlot(QWidget* parent)

@@ -7,6 +7,12 @@
 #include "dialogs/LiveCaptureDialog.h"
 #include "models/FindingsModel.h"
 #include "plots/TimelinePlot.h"
+#include "util/DisplayFormat.h"
+#include "widgets/FindingDetailsView.h"
+#include "widgets/FlowsView.h"
+#include "widgets/HostListPanel.h"
+#include "widgets/HostView.h"
+#include "widgets/OverviewPage.h"
 #include "store/FlowStore.h"
 
 #if __has_include("report/JsonReport.h")
@@ -20,6 +26,7 @@
 #include <QDateTime>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -39,6 +46,8 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTimer>
@@ -61,126 +70,10 @@ struct MainWindow::CaseView {
 
 namespace {
 
-// Grouped thousands even when the process runs under the C locale.
-QLocale numberLocale()
-{
-    QLocale locale;
-    if (locale.language() == QLocale::C)
-        locale = QLocale(QLocale::English, QLocale::UnitedStates);
-    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
-    return locale;
-}
-
-QString durationText(int64_t ms)
-{
-    const int64_t s = std::max<int64_t>(0, ms / 1000);
-    if (s < 60)
-        return QObject::tr("%1 s").arg(s);
-    if (s < 3600)
-        return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
-    if (s < 86400)
-        return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-    return QObject::tr("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
-}
-
-QString utcRange(int64_t startMs, int64_t endMs)
-{
-    const QDateTime a = QDateTime::fromMSecsSinceEpoch(startMs, Qt::UTC);
-    const QDateTime b = QDateTime::fromMSecsSinceEpoch(endMs, Qt::UTC);
-    const QString end = a.date() == b.date() ? b.toString(QStringLiteral("HH:mm:ss"))
-                                             : b.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    return a.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" – ") + end + QStringLiteral(" UTC");
-}
-
-QString esc(const std::string& s)
-{
-    return QString::fromStdString(s).toHtmlEscaped();
-}
-
-QString jsonScalarText(const nlohmann::json& v, const std::string& key)
-{
-    const QLocale locale = numberLocale();
-    if (v.is_string())
-        return esc(v.get<std::string>());
-    if (v.is_boolean())
-        return v.get<bool>() ? QObject::tr("yes") : QObject::tr("no");
-    if (v.is_null())
-        return QStringLiteral("—");
-    if (v.is_number_integer() || v.is_number_unsigned()) {
-        const qlonglong n = v.is_number_unsigned() ? qlonglong(v.get<uint64_t>()) : qlonglong(v.get<int64_t>());
-        QString text = locale.toString(n);
-        // Byte counts also get a human-sized figure.
-        if (key.find("bytes") != std::string::npos && std::llabs(n) >= 10000)
-            text += QStringLiteral(" (") + TimelinePlot::formatBytes(double(n)) + QLatin1Char(')');
-        else if ((key.size() > 3 && key.compare(key.size() - 3, 3, "_ms") == 0) && n > 946684800000LL)
-            text += QStringLiteral(" (") + FindingsModel::formatUtc(n) + QStringLiteral(" UTC)");
-        return text;
-    }
-    if (v.is_number_float()) {
-        const double d = v.get<double>();
-        QString text = locale.toString(d, 'f', std::abs(d) >= 100 ? 1 : 3);
-        if (text.contains(locale.decimalPoint())) {
-            while (text.endsWith(QLatin1Char('0')))
-                text.chop(1);
-            if (text.endsWith(locale.decimalPoint()))
-                text.chop(1);
-        }
-        if (key.find("bytes") != std::string::npos && std::abs(d) >= 10000)
-            text += QStringLiteral(" (") + TimelinePlot::formatBytes(d) + QLatin1Char(')');
-        return text;
-    }
-    return esc(v.dump());
-}
-
-// Flattens the evidence object into rows of "dotted.key → value".
-void evidenceRows(const nlohmann::json& v, const std::string& prefix, QString& html, int depth = 0)
-{
-    auto row = [&](const std::string& key, const QString& value) {
-        html += QStringLiteral("<tr><td class='k'>") + esc(key) + QStringLiteral("</td><td>") + value
-            + QStringLiteral("</td></tr>");
-    };
-    if (v.is_object() && depth < 4) {
-        for (auto it = v.begin(); it != v.end(); ++it)
-            evidenceRows(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), html, depth + 1);
-        return;
-    }
-    if (v.is_array()) {
-        const bool scalars = std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_primitive(); });
-        if (scalars) {
-            QStringList items;
-            for (size_t i = 0; i < v.size() && i < 30; ++i)
-                items << jsonScalarText(v[i], prefix);
-            QString text = items.join(QStringLiteral(", "));
-            if (v.size() > 30)
-                text += QObject::tr(" … (%1 in all)").arg(v.size());
-            row(prefix, text);
-            return;
-        }
-        QString text = esc(v.dump(1));
-        if (text.size() > 4000)
-            text = text.left(4000) + QStringLiteral("\n…");
-        row(prefix, QStringLiteral("<pre>") + text + QStringLiteral("</pre>"));
-        return;
-    }
-    if (v.is_object()) {
-        row(prefix, QStringLiteral("<pre>") + esc(v.dump(1)) + QStringLiteral("</pre>"));
-        return;
-    }
-    row(prefix, jsonScalarText(v, prefix));
-}
-
-const QString kDetailsStyle = QStringLiteral(
-    "<style>"
-    "body { margin: 0; }"
-    "h2 { margin: 0 0 4px 0; }"
-    "table.kv td { padding: 2px 8px 2px 0; vertical-align: top; }"
-    "table.kv td.k { color: #555; white-space: nowrap; }"
-    "table.ev { border-collapse: collapse; }"
-    "table.ev td { padding: 2px 8px 2px 0; vertical-align: top; border-bottom: 1px solid #e4e4e4; }"
-    "table.ev td.k { color: #555; font-family: monospace; white-space: nowrap; }"
-    "pre { margin: 0; }"
-    "code { background: #f0f0f0; }"
-    "</style>");
+using DisplayFormat::numberLocale;
+using DisplayFormat::utcRange;
+QString durationText(int64_t ms) { return DisplayFormat::duration(ms); }
+QString esc(const std::string& s) { return DisplayFormat::html(s); }
 
 } // namespace
 
@@ -333,7 +226,8 @@ void MainWindow::createActions()
 
 void MainWindow::createCentralWidget()
 {
-    m_plot = new TimelinePlot(this);
+    m_overview = new OverviewPage(this);
+    m_plot = m_overview->timelinePlot();
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(FindingsModel::RawValueRole);
@@ -390,33 +284,110 @@ void MainWindow::createCentralWidget()
     tableLayout->addLayout(filterRow);
     tableLayout->addWidget(m_table, 1);
 
-    m_details = new QTextBrowser(this);
-    m_details->setOpenExternalLinks(true);
+    m_details = new FindingDetailsView(this);
     m_details->setMinimumWidth(260);
 
-    auto* lower = new QSplitter(Qt::Horizontal, this);
-    lower->addWidget(tablePane);
-    lower->addWidget(m_details);
-    lower->setStretchFactor(0, 3);
-    lower->setStretchFactor(1, 1);
-    lower->setSizes({980, 300});
-    lower->setChildrenCollapsible(false);
+    auto* findingsPage = new QSplitter(Qt::Horizontal, this);
+    findingsPage->setObjectName(QStringLiteral("findingsSplitter"));
+    findingsPage->addWidget(tablePane);
+    findingsPage->addWidget(m_details);
+    findingsPage->setStretchFactor(0, 3);
+    findingsPage->setStretchFactor(1, 2);
+    findingsPage->setSizes({820, 460});
+    findingsPage->setChildrenCollapsible(false);
 
-    auto* main = new QSplitter(Qt::Vertical, this);
-    main->addWidget(m_plot);
-    main->addWidget(lower);
-    main->setStretchFactor(0, 2);
-    main->setStretchFactor(1, 3);
-    main->setSizes({300, 420});
-    main->setChildrenCollapsible(false);
-    setCentralWidget(main);
+    m_flows = new FlowsView(this);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->addTab(m_overview, tr("Overview"));
+    m_tabs->addTab(findingsPage, tr("Findings"));
+    m_tabs->addTab(m_flows, tr("Flows"));
+    // The three fixed tabs stay; host drill-downs close.
+    for (int i = 0; i < m_tabs->count(); ++i)
+        m_tabs->tabBar()->setTabButton(i, QTabBar::RightSide, nullptr);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        if (auto* host = qobject_cast<HostView*>(m_tabs->widget(index))) {
+            m_tabs->removeTab(index);
+            host->deleteLater();
+        }
+    });
+    setCentralWidget(m_tabs);
+
+    m_hosts = new HostListPanel(this);
+    auto* hostsDock = new QDockWidget(tr("Hosts"), this);
+    hostsDock->setObjectName(QStringLiteral("hostsDock"));
+    hostsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                           | QDockWidget::DockWidgetClosable);
+    hostsDock->setWidget(m_hosts);
+    addDockWidget(Qt::LeftDockWidgetArea, hostsDock);
+
+    connect(m_hosts, &HostListPanel::hostActivated, this, &MainWindow::openHost);
+    connect(m_flows, &FlowsView::hostActivated, this, &MainWindow::openHost);
+    connect(m_details, &FindingDetailsView::hostActivated, this, &MainWindow::openHost);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         const int index = selectedFinding();
         m_plot->highlightFinding(index);
         updateDetails();
     });
-    connect(m_plot, &TimelinePlot::findingClicked, this, &MainWindow::selectFinding);
+    connect(m_plot, &TimelinePlot::findingClicked, this, [this](int index) {
+        selectFinding(index);
+        m_tabs->setCurrentIndex(FindingsTab);
+    });
+}
+
+void MainWindow::openHost(const QString& address)
+{
+    if (address.isEmpty() || m_casePath.isEmpty())
+        return;
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (auto* host = qobject_cast<HostView*>(m_tabs->widget(i)); host && host->address() == address) {
+            m_tabs->setCurrentIndex(i);
+            return;
+        }
+    }
+    auto* host = new HostView(m_casePath, address, this);
+    host->setFindings(m_model->findings());
+    connect(host, &HostView::hostActivated, this, &MainWindow::openHost);
+    connect(host, &HostView::findingActivated, this, [this](const QString& id) {
+        const auto& all = m_model->findings();
+        for (size_t i = 0; i < all.size(); ++i)
+            if (QString::fromStdString(all[i].id) == id) {
+                selectFinding(int(i));
+                m_tabs->setCurrentIndex(FindingsTab);
+                return;
+            }
+    });
+    m_tabs->setCurrentIndex(m_tabs->addTab(host, address));
+}
+
+HostView* MainWindow::hostView(const QString& address) const
+{
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (auto* host = qobject_cast<HostView*>(m_tabs->widget(i)); host && host->address() == address)
+            return host;
+    return nullptr;
+}
+
+QTextBrowser* MainWindow::detailsView() const
+{
+    return m_details->textView();
+}
+
+void MainWindow::setCaseForViews(const QString& casePath)
+{
+    m_viewsCase = casePath;
+    m_details->setCasePath(casePath);
+    m_flows->setCasePath(casePath);
+    m_hosts->setCasePath(casePath);
+    // Drill-downs belong to the case they were opened on.
+    for (int i = m_tabs->count() - 1; i >= FixedTabCount; --i) {
+        QWidget* w = m_tabs->widget(i);
+        m_tabs->removeTab(i);
+        w->deleteLater();
+    }
 }
 
 void MainWindow::createStatusBar()
@@ -517,6 +488,7 @@ void MainWindow::startPending()
         m_casePath = inputs.first();
         setWindowTitle(tr("Flowsift — %1").arg(QFileInfo(m_casePath).fileName()));
         setFindings({});
+        setCaseForViews({});
         m_plot->clear();
         m_summaryLabel->setText(tr("Opening case %1…").arg(QFileInfo(m_casePath).fileName()));
         showOverview();
@@ -539,6 +511,7 @@ void MainWindow::startPending()
                                                    .arg(inputs.size() - 1);
     setWindowTitle(tr("Flowsift — %1").arg(shown));
     setFindings({});
+    setCaseForViews({});
     m_plot->clear();
     m_summaryLabel->setText(tr("Importing %1…").arg(shown));
     showOverview();
@@ -669,6 +642,10 @@ void MainWindow::applyCaseView(const CaseView& view)
     }
     m_summaryHtml = html;
 
+    m_overview->setSummaryHtml(html);
+    if (m_viewsCase != m_casePath)
+        setCaseForViews(m_casePath);
+
     if (view.timeline)
         m_plot->setTimeline(*view.timeline);
     else
@@ -744,6 +721,7 @@ void MainWindow::startLiveCapture(const FlowCollector::Settings& requested)
         m_summaryHtml.clear();
         m_haveFindings = false;
         setFindings({});
+        setCaseForViews({});
         m_plot->clear();
         m_summaryLabel->setText(tr("No flows yet"));
         showOverview();
@@ -829,6 +807,10 @@ void MainWindow::setFindings(std::vector<Finding> findings)
 {
     m_model->setFindings(std::move(findings));
     m_plot->setFindings(m_model->findings());
+    m_hosts->setFindings(m_model->findings());
+    for (int i = FixedTabCount; i < m_tabs->count(); ++i)
+        if (auto* host = qobject_cast<HostView*>(m_tabs->widget(i)))
+            host->setFindings(m_model->findings());
     // Fit the columns to the new content once; users may resize afterwards.
     m_table->resizeColumnsToContents();
     const int caps[FindingsModel::ColumnCount] = {74, 60, 170, 120, 262, 110, 160, 0};
@@ -877,11 +859,11 @@ void MainWindow::selectFinding(int index)
 void MainWindow::showOverview()
 {
     if (!m_summaryHtml.isEmpty()) {
-        m_details->setHtml(kDetailsStyle + m_summaryHtml);
+        m_details->showPage(m_summaryHtml);
         return;
     }
     if (m_live->isActive()) {
-        m_details->setHtml(kDetailsStyle + QStringLiteral("<h2>") + tr("Live capture") + QStringLiteral("</h2><p>")
+        m_details->showPage(QStringLiteral("<h2>") + tr("Live capture") + QStringLiteral("</h2><p>")
                            + tr("Flows from the exporters are stored in the case as they arrive; the timeline and the "
                                 "counters in the status bar follow them.")
                            + QStringLiteral("</p><p>")
@@ -893,10 +875,10 @@ void MainWindow::showOverview()
         return;
     }
     if (m_running || !m_casePath.isEmpty()) {
-        m_details->setHtml(kDetailsStyle + QStringLiteral("<p>") + tr("Importing and analysing…") + QStringLiteral("</p>"));
+        m_details->showPage(QStringLiteral("<p>") + tr("Importing and analysing…") + QStringLiteral("</p>"));
         return;
     }
-    m_details->setHtml(kDetailsStyle + QStringLiteral("<h2>") + tr("Welcome to Flowsift") + QStringLiteral("</h2><p>")
+    m_details->showPage(QStringLiteral("<h2>") + tr("Welcome to Flowsift") + QStringLiteral("</h2><p>")
                        + tr("Open a NetFlow/IPFIX capture (pcap or pcapng), an nfdump file, a Zeek or Argus log, "
                             "flow JSON or CSV, or a saved case, with <b>File ▸ Open Capture…</b> (Ctrl+O), "
                             "or drop a file on this window.")
@@ -913,48 +895,7 @@ void MainWindow::updateDetails()
         showOverview();
         return;
     }
-    const QLocale locale = numberLocale();
-    const QColor bg = FindingsModel::severityBackground(f->severity);
-    const QColor fg = FindingsModel::severityForeground(f->severity);
-    QString html = kDetailsStyle;
-    html += QStringLiteral("<h2>") + FindingsModel::typeText(*f).toHtmlEscaped() + QStringLiteral("</h2>");
-    html += QStringLiteral("<p><span style='background:%1; color:%2;'>&nbsp;<b>%3</b>&nbsp;</span>&nbsp; ")
-                .arg(bg.name(), fg.name(), FindingsModel::severityText(f->severity).toHtmlEscaped())
-        + tr("score <b>%1</b> / 100").arg(locale.toString(f->score, 'f', 1)) + QStringLiteral("</p>");
-    html += QStringLiteral("<p>") + esc(f->summary) + QStringLiteral("</p>");
-
-    html += QStringLiteral("<table class='kv'>");
-    auto kv = [&html](const QString& k, const QString& v) {
-        if (!v.isEmpty())
-            html += QStringLiteral("<tr><td class='k'>") + k + QStringLiteral("</td><td>") + v + QStringLiteral("</td></tr>");
-    };
-    kv(tr("Source"), FindingsModel::sourceText(*f).toHtmlEscaped());
-    kv(tr("Destinations"), FindingsModel::destinationsText(*f, 12).toHtmlEscaped());
-    kv(tr("Ports"), FindingsModel::portsText(*f, 12).toHtmlEscaped());
-    kv(tr("Time window"), utcRange(f->startMs, f->endMs).toHtmlEscaped() + QStringLiteral("<br>")
-                              + durationText(f->endMs - f->startMs));
-    if (!f->attack.empty()) {
-        QStringList links;
-        for (const std::string& id : f->attack) {
-            // T1071.001 lives at /techniques/T1071/001/.
-            QString path = QString::fromStdString(id);
-            path.replace(QLatin1Char('.'), QLatin1Char('/'));
-            links << QStringLiteral("<a href='https://attack.mitre.org/techniques/%1/'>%2</a>")
-                         .arg(QString::fromLatin1(QUrl::toPercentEncoding(path, "/")), esc(id));
-        }
-        kv(tr("ATT&amp;CK"), links.join(QStringLiteral(", ")));
-    }
-    if (!f->filter.empty())
-        kv(tr("Flow filter"), QStringLiteral("<code>") + esc(f->filter) + QStringLiteral("</code>"));
-    kv(tr("ID"), QStringLiteral("<code>") + esc(f->id) + QStringLiteral("</code>"));
-    html += QStringLiteral("</table>");
-
-    if (!f->evidence.is_null() && !f->evidence.empty()) {
-        html += QStringLiteral("<h3>") + tr("Evidence") + QStringLiteral("</h3><table class='ev'>");
-        evidenceRows(f->evidence, std::string(), html);
-        html += QStringLiteral("</table>");
-    }
-    m_details->setHtml(html);
+    m_details->setFinding(f);
 }
 
 void MainWindow::showError(const QString& title, const QString& message)

@@ -13,7 +13,12 @@
 #include <vector>
 
 class AnalysisJob;
+class FindingDetailsView;
 class FindingsModel;
+class FlowsView;
+class HostListPanel;
+class HostView;
+class OverviewPage;
 class LiveCaptureJob;
 class TrafficTimeline;
 class QCloseEvent;
@@ -24,14 +29,16 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 class QTextBrowser;
 class TimelinePlot;
 template <typename T>
 class QFutureWatcher;
 
-// The investigation window: timeline on top, findings table and the selected
-// finding's details below. Imports and analysis run in AnalysisJob; reading
+// The investigation window: a hosts list on the left and, as tabs, the
+// overview (summary, timeline), the findings with the selected one's details,
+// the flows table and one drill-down per opened host. Imports and analysis run in AnalysisJob; reading
 // the case back (summary, timeline) runs on the thread pool, so the window
 // stays responsive however large the capture.
 class MainWindow final : public QMainWindow {
@@ -44,7 +51,15 @@ public:
     FindingsModel* findingsModel() const { return m_model; }
     TimelinePlot* timelinePlot() const { return m_plot; }
     QTableView* findingsView() const { return m_table; }
-    QTextBrowser* detailsView() const { return m_details; }
+    QTextBrowser* detailsView() const;
+    FindingDetailsView* findingDetails() const { return m_details; }
+    OverviewPage* overviewPage() const { return m_overview; }
+    FlowsView* flowsView() const { return m_flows; }
+    HostListPanel* hostList() const { return m_hosts; }
+    QTabWidget* tabs() const { return m_tabs; }
+    // The open drill-down of this host, or nullptr.
+    HostView* hostView(const QString& address) const;
+    enum Tab { OverviewTab, FindingsTab, FlowsTab, FixedTabCount };
     QString casePath() const { return m_casePath; }
     bool isBusy() const;
     LiveCaptureJob* liveCapture() const { return m_live; }
@@ -65,6 +80,8 @@ public slots:
     void stopLiveCapture();
     // Runs the detectors over the case as it is (also while collecting).
     void runDetectors();
+    // Opens (or shows) the drill-down tab of a host of the open case.
+    void openHost(const QString& address);
 
 signals:
     void liveCaptureStarted(quint16 port);
@@ -109,6 +126,8 @@ private:
     int selectedFinding() const;
     void selectFinding(int index);
     static QString casePathFor(const QStringList& inputs);
+    // Points the case views (details, flows, hosts) at a case; closes drill-downs.
+    void setCaseForViews(const QString& casePath);
 
     AnalysisJob* m_job = nullptr;
     FindingsModel* m_model = nullptr;
@@ -117,7 +136,12 @@ private:
     QTableView* m_table = nullptr;
     QLineEdit* m_filter = nullptr;
     QLabel* m_countLabel = nullptr;
-    QTextBrowser* m_details = nullptr;
+    FindingDetailsView* m_details = nullptr;
+    OverviewPage* m_overview = nullptr;
+    FlowsView* m_flows = nullptr;
+    HostListPanel* m_hosts = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QString m_viewsCase; // the case the views were last pointed at
     QLabel* m_summaryLabel = nullptr;
     QLabel* m_stageLabel = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <QLocale>
+#include <QString>
+
+#include <cstdint>
+#include <string>
+
+// How every view, the detail pane and the PDF report write numbers, times and
+// evidence, so that the same figure reads the same everywhere.
+namespace DisplayFormat {
+
+// Grouped thousands even when the process runs under the C locale.
+QLocale numberLocale();
+QString count(uint64_t n);                            // 1,234,567
+QString bytes(double n);                              // 1.2 MB
+QString shortCount(double n);                         // 12.5k
+QString duration(int64_t ms);                         // 3 min 20 s
+QString utcTime(int64_t ms);                          // 2024-05-01 12:00:00
+QString utcRange(int64_t startMs, int64_t endMs);     // 2024-05-01 12:00:00 – 13:00:00 UTC
+QString html(const std::string& s);                   // escaped for rich text
+// One evidence value as display text (HTML-escaped); key gives units (bytes, _ms).
+QString evidenceValue(const nlohmann::json& v, const std::string& key);
+// The evidence object flattened into <tr> rows of "dotted.key → value".
+void evidenceRows(const nlohmann::json& v, const std::string& prefix, QString& html, int depth = 0);
+
+} // namespace DisplayFormat
