@@ -1,5 +1,7 @@
 #include "store/FlowStore.h"
 
+#include "query/FlowFilter.h"
+
 #include <QDir>
 #include <QStandardPaths>
 
@@ -897,6 +899,68 @@ int64_t FlowStore::forEachFlowAfter(int64_t afterId, const std::function<bool(co
             break;
     }
     return last;
+}
+
+namespace {
+
+// " WHERE ..." for a selection, and its values in order (time bounds first).
+std::string selectionWhere(const FlowStore::FlowSelection& sel, std::vector<FlowFilter::SqlValue>& values)
+{
+    std::vector<std::string> terms;
+    if (sel.startMs != 0 || sel.endMs != 0) {
+        terms.push_back("f.start_ms < ? AND f.end_ms >= ?");
+        values.emplace_back(int64_t(sel.endMs));
+        values.emplace_back(int64_t(sel.startMs));
+    }
+    if (sel.filter) {
+        FlowFilter::Sql sql = sel.filter->toSql();
+        terms.push_back("(" + sql.where + ")");
+        for (auto& v : sql.values)
+            values.push_back(std::move(v));
+    }
+    std::string where;
+    for (const std::string& t : terms)
+        where += (where.empty() ? " WHERE " : " AND ") + t;
+    return where;
+}
+
+void bindValues(sqlite3_stmt* st, const std::vector<FlowFilter::SqlValue>& values)
+{
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (const auto* n = std::get_if<int64_t>(&values[i])) {
+            sqlite3_bind_int64(st, int(i + 1), *n);
+        } else {
+            const auto& b = std::get<std::vector<uint8_t>>(values[i]);
+            sqlite3_bind_blob(st, int(i + 1), b.data(), int(b.size()), SQLITE_TRANSIENT);
+        }
+    }
+}
+
+} // namespace
+
+void FlowStore::forEachFlowMatching(const FlowSelection& selection,
+                                    const std::function<bool(const FlowRecord&, int64_t id)>& fn,
+                                    uint64_t limit) const
+{
+    std::vector<FlowFilter::SqlValue> values;
+    const std::string sql = std::string(kSelectFlows) + selectionWhere(selection, values) + " ORDER BY f.start_ms, f.id";
+    Statement sel(m_db, sql.c_str());
+    bindValues(sel.get(), values);
+    FlowRecord r;
+    for (uint64_t n = 0; n < limit && sel.step(); ++n) {
+        const int64_t id = readFlow(sel.get(), r);
+        if (!fn(r, id))
+            break;
+    }
+}
+
+uint64_t FlowStore::countFlowsMatching(const FlowSelection& selection) const
+{
+    std::vector<FlowFilter::SqlValue> values;
+    const std::string sql = "SELECT count(*) FROM flows f" + selectionWhere(selection, values);
+    Statement sel(m_db, sql.c_str());
+    bindValues(sel.get(), values);
+    return sel.step() ? uint64_t(sel.integer(0)) : 0;
 }
 
 bool FlowStore::replaceFindings(const std::vector<Finding>& findings, const nlohmann::json& analysis)

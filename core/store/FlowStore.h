@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+class FlowFilter;
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -132,6 +133,18 @@ public:
     // Flows stored after the one with row id afterId, in storage order (the
     // primary key: no index needed); returns the last id read. Follows a live case.
     int64_t forEachFlowAfter(int64_t afterId, const std::function<bool(const FlowRecord&)>& fn) const;
+    // A view's selection: flows matching filter (nullptr: all) that overlap
+    // [startMs, endMs) (both 0: any time), ordered by start time; at most limit
+    // of them. fn gets each flow and its row id and returns false to stop.
+    struct FlowSelection {
+        const FlowFilter* filter = nullptr;
+        int64_t startMs = 0;
+        int64_t endMs = 0;
+    };
+    void forEachFlowMatching(const FlowSelection& selection,
+                             const std::function<bool(const FlowRecord&, int64_t id)>& fn,
+                             uint64_t limit = UINT64_MAX) const;
+    uint64_t countFlowsMatching(const FlowSelection& selection) const;
 
     // --- findings of the latest analysis ---
     // analysis: how they were made (configuration, networks), kept for later reports.

@@ -1,4 +1,5 @@
 #include "detect/DetectorEngine.h"
+#include "query/FlowFilter.h"
 #include "store/FlowStore.h"
 
 #include <sqlite3.h>
@@ -165,6 +166,45 @@ private slots:
         QVERIFY(QByteArray::fromStdString(scalar("EXPLAIN QUERY PLAN SELECT * FROM flows WHERE src=x'00'"))
                     .contains("flows_src"));
         sqlite3_close(db);
+    }
+
+    void selectionsFilterByExpressionAndTime()
+    {
+        std::string error;
+        auto store = FlowStore::open(path("selection.flowsift"), error);
+        QVERIFY(store);
+        const int64_t id = store->beginImport({0, "s.pcap", 1, "sel", "pcap-netflow", 0, 0, 0, 0, {}});
+        std::vector<FlowRecord> flows;
+        for (int i = 0; i < 100; ++i)
+            flows.push_back(makeFlow(i));
+        QVERIFY(store->insertFlows(flows));
+        QVERIFY(store->commitImport(id, 100, 100, 0, {}));
+
+        FlowFilter::Error ferr;
+        auto filter = FlowFilter::parse("bytes >= 1090 and exporter 127.0.0.1", ferr);
+        QVERIFY2(filter, ferr.toString().c_str());
+        FlowStore::FlowSelection sel{&*filter, 0, 0};
+        QCOMPARE(store->countFlowsMatching(sel), uint64_t(10));
+        std::vector<uint64_t> bytes;
+        store->forEachFlowMatching(sel, [&](const FlowRecord& r, int64_t) {
+            bytes.push_back(r.bytes);
+            return true;
+        }, 3);
+        QCOMPARE(bytes, (std::vector<uint64_t>{1090, 1091, 1092}));
+
+        // Time: flows overlapping [start of flow 10, start of flow 20).
+        const FlowStore::FlowSelection window{nullptr, flows[10].startMs, flows[20].startMs};
+        uint64_t inWindow = 0;
+        bool overlapping = true;
+        store->forEachFlowMatching(window, [&](const FlowRecord& r, int64_t) {
+            overlapping = overlapping && r.startMs < flows[20].startMs && r.endMs >= flows[10].startMs;
+            ++inWindow;
+            return true;
+        });
+        QVERIFY(overlapping);
+        QCOMPARE(store->countFlowsMatching(window), inWindow);
+        QVERIFY(inWindow >= 10 && inWindow < 100);
+        QCOMPARE(store->countFlowsMatching({&*filter, flows[10].startMs, flows[20].startMs}), uint64_t(0));
     }
 
     void rolledBackImportLeavesNothing()
