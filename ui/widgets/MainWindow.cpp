@@ -5,6 +5,7 @@
 #include "analysis/TrafficTimeline.h"
 #include "collect/LiveCaptureJob.h"
 #include "dialogs/LiveCaptureDialog.h"
+#include "models/FindingsFilterProxy.h"
 #include "models/FindingsModel.h"
 #include "plots/TimelinePlot.h"
 #include "util/DisplayFormat.h"
@@ -81,7 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_job(new AnalysisJob(this))
     , m_model(new FindingsModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new FindingsFilterProxy(this))
     , m_viewWatcher(new QFutureWatcher<CaseView>(this))
     , m_live(new LiveCaptureJob(this))
 {
@@ -230,9 +231,7 @@ void MainWindow::createCentralWidget()
     m_plot = m_overview->timelinePlot();
 
     m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(FindingsModel::RawValueRole);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(m_proxy, &FindingsFilterProxy::filtersChanged, this, &MainWindow::updateFindingsCount);
 
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
@@ -260,8 +259,7 @@ void MainWindow::createCentralWidget()
     m_countLabel = new QLabel(this);
     m_countLabel->setTextFormat(Qt::PlainText);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
-        m_proxy->setFilterFixedString(text);
-        updateFindingsCount();
+        m_proxy->setText(text);
     });
     QAction* focusFilter = new QAction(this);
     focusFilter->setShortcut(QKeySequence::Find);

@@ -14,6 +14,7 @@
 
 class AnalysisJob;
 class FindingDetailsView;
+class FindingsFilterProxy;
 class FindingsModel;
 class FlowsView;
 class HostListPanel;
@@ -28,7 +29,6 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QSortFilterProxyModel;
 class QTabWidget;
 class QTableView;
 class QTextBrowser;
@@ -49,6 +49,7 @@ public:
     ~MainWindow() override;
 
     FindingsModel* findingsModel() const { return m_model; }
+    FindingsFilterProxy* findingsProxy() const { return m_proxy; }
     TimelinePlot* timelinePlot() const { return m_plot; }
     QTableView* findingsView() const { return m_table; }
     QTextBrowser* detailsView() const;
@@ -131,7 +132,7 @@ private:
 
     AnalysisJob* m_job = nullptr;
     FindingsModel* m_model = nullptr;
-    QSortFilterProxyModel* m_proxy = nullptr;
+    FindingsFilterProxy* m_proxy = nullptr;
     TimelinePlot* m_plot = nullptr;
     QTableView* m_table = nullptr;
     QLineEdit* m_filter = nullptr;
