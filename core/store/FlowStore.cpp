@@ -675,12 +675,25 @@ bool FlowStore::saveTemplates(const std::vector<TemplateRecord>& templates)
     });
 }
 
-std::vector<FlowStore::TemplateRecord> FlowStore::templates() const
+std::vector<FlowStore::TemplateRecord> FlowStore::templates() const { return selectTemplates(nullptr, 0); }
+
+std::vector<FlowStore::TemplateRecord> FlowStore::templates(const IpAddress& address, uint16_t port) const
+{
+    return selectTemplates(&address, port);
+}
+
+std::vector<FlowStore::TemplateRecord> FlowStore::selectTemplates(const IpAddress* address, uint16_t port) const
 {
     std::vector<TemplateRecord> out;
-    Statement sel(m_db,
-        "SELECT address, port, domain, version, template_id, options, fields, updated_at FROM templates"
-        " ORDER BY address, port, domain, version, template_id");
+    Statement sel(m_db, address
+        ? "SELECT address, port, domain, version, template_id, options, fields, updated_at FROM templates"
+          " WHERE address=? AND port=? ORDER BY address, port, domain, version, template_id"
+        : "SELECT address, port, domain, version, template_id, options, fields, updated_at FROM templates"
+          " ORDER BY address, port, domain, version, template_id");
+    if (address) {
+        sqlite3_bind_blob(sel.get(), 1, address->bytes().data(), 16, SQLITE_STATIC);
+        sqlite3_bind_int(sel.get(), 2, port);
+    }
     while (sel.step()) {
         TemplateRecord t;
         t.address = blobAddress(sel.get(), 0);
@@ -729,10 +742,28 @@ bool FlowStore::saveExporterOptions(const std::vector<ExporterOptionsRecord>& op
 
 std::vector<FlowStore::ExporterOptionsRecord> FlowStore::exporterOptions() const
 {
+    return selectExporterOptions(nullptr, 0);
+}
+
+std::vector<FlowStore::ExporterOptionsRecord> FlowStore::exporterOptions(const IpAddress& address,
+                                                                         uint16_t port) const
+{
+    return selectExporterOptions(&address, port);
+}
+
+std::vector<FlowStore::ExporterOptionsRecord> FlowStore::selectExporterOptions(const IpAddress* address,
+                                                                               uint16_t port) const
+{
     std::vector<ExporterOptionsRecord> out;
-    Statement sel(m_db,
-        "SELECT address, port, domain, version, system_init_ms, sampling_rate, sampler_rates FROM exporter_options"
-        " ORDER BY address, port, domain, version");
+    Statement sel(m_db, address
+        ? "SELECT address, port, domain, version, system_init_ms, sampling_rate, sampler_rates FROM exporter_options"
+          " WHERE address=? AND port=? ORDER BY address, port, domain, version"
+        : "SELECT address, port, domain, version, system_init_ms, sampling_rate, sampler_rates FROM exporter_options"
+          " ORDER BY address, port, domain, version");
+    if (address) {
+        sqlite3_bind_blob(sel.get(), 1, address->bytes().data(), 16, SQLITE_STATIC);
+        sqlite3_bind_int(sel.get(), 2, port);
+    }
     while (sel.step()) {
         ExporterOptionsRecord o;
         o.address = blobAddress(sel.get(), 0);

@@ -114,8 +114,12 @@ public:
     // Inside a running batch or import they join its transaction.
     bool saveTemplates(const std::vector<TemplateRecord>& templates);
     std::vector<TemplateRecord> templates() const;
+    // Those of one exporting process (address and port, every domain): an
+    // exporter the collector forgot while it was idle comes back.
+    std::vector<TemplateRecord> templates(const IpAddress& address, uint16_t port) const;
     bool saveExporterOptions(const std::vector<ExporterOptionsRecord>& options);
     std::vector<ExporterOptionsRecord> exporterOptions() const;
+    std::vector<ExporterOptionsRecord> exporterOptions(const IpAddress& address, uint16_t port) const;
 
     // --- reading flows ---
     // Indexes for host and port lookups (src, dst, dst_port). Imports build only
@@ -152,6 +156,8 @@ private:
     // Runs fn in the open batch/import transaction, or in one of its own.
     bool inTransaction(const std::function<bool()>& fn);
     int64_t exporterId(const FlowRecord& r);
+    std::vector<TemplateRecord> selectTemplates(const IpAddress* address, uint16_t port) const;
+    std::vector<ExporterOptionsRecord> selectExporterOptions(const IpAddress* address, uint16_t port) const;
 
     sqlite3* m_db = nullptr;
     std::string m_path;
