@@ -13,6 +13,7 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
+class WalCheckpointer;
 
 // The case file: one SQLite database holding flows, imports and findings.
 // One FlowStore is one connection; use it from one thread at a time. Readers
@@ -174,5 +175,6 @@ private:
         bool operator==(const ExporterKey&) const = default;
     };
     std::vector<std::pair<ExporterKey, int64_t>> m_exporterCache;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // while a live import runs
     size_t m_lastExporter = SIZE_MAX;
 };
