@@ -64,8 +64,9 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 
 # replay RATE PORT: the replayer's summary line in $WORK/replay.txt.
 replay() {
+    # Exits 1 after any failed send: those datagrams count as lost below, the run goes on.
     "$CLI" replay "$INPUT" --to "127.0.0.1:$2" --rate "$1" --loop --duration "$SECONDS_PER_RUN" --quiet \
-        >"$WORK/replay.txt" 2>&1
+        >"$WORK/replay.txt" 2>&1 || true
     # "replayed D datagrams (F flows, B bytes) in T s: X flows/s, ..."
     read -r SENT_D SENT_F REPLAY_RATE < <(awk '/^replayed/ {gsub(/[(,]/, " "); print $2, $4, $11}' "$WORK/replay.txt")
 }

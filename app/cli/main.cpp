@@ -19,12 +19,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -75,19 +77,39 @@ const char* const kUsage = R"(Usage:
       src_port dst_port proto tcp_flags tos bytes packets (as exported, before sampling) rev_bytes
       rev_packets sampling_rate input_if output_if extra (rarer fields, JSON).
   flowsift-cli collect [--port 9995] [--bind ADDR] [--db CASE.flowsift] [--exporters CIDR[,CIDR...]]
-                       [--pcap FILE] [--duration S] [--status S] [--buffer-mb 32] [--queue-mb 256] [--quiet]
+                       [--pcap FILE] [--duration S] [--status S] [--buffer-mb 32] [--queue-mb 256]
+                       [--exporter-idle-timeout S] [--quiet]
       Receive NetFlow v5/v9/IPFIX over UDP (IPv4 and IPv6; every interface unless --bind) into the case
       as one import, committing about every second; templates are kept in the case for the next run.
       --exporters accepts datagrams only from those sources, --pcap also writes what arrived to a
-      capture. Status every --status seconds (default 5) on stderr. Ctrl+C or SIGTERM stores
-      everything received, then exits (130); --duration S stops after S seconds (0).
+      capture. Status every --status seconds (default 5) on stderr. Exporters silent for
+      --exporter-idle-timeout seconds (default 1800, 0 = never) are forgotten to make room for new
+      ones; their templates stay in the case and come back when they send again. Ctrl+C or SIGTERM
+      stores everything received, then exits (130); --duration S stops after S seconds (0).
   flowsift-cli replay FILE --to HOST:PORT [--rate FLOWS/S | --pps DATAGRAMS/S] [--skip N] [--count N]
-                      [--duration S] [--loop] [--allow-remote] [--quiet]
+                      [--duration S] [--loop] [--from ADDR] [--allow-remote] [--quiet]
       Send the UDP payloads of a capture of exports to a collector at the given rate (default: as
       fast as possible), one source socket per exporter; from datagram --skip on, --count datagrams
-      at most, --loop starts over at the end. Loopback targets only, unless --allow-remote.
-  flowsift-cli --version | --help
+      at most, --loop starts over at the end. Loopback targets only, unless --allow-remote. To an
+      IPv4 loopback target each exporter sends from its own address, 127.0.0.2, 127.0.0.3, ... (a
+      collector's --exporters must accept them, e.g. 127.0.0.0/8); --from ADDR sends every exporter
+      from ADDR instead, each from its own port. Exits 1 when any send failed.
+  flowsift-cli --version | --help | COMMAND --help
 )";
+
+std::string g_command; // the command being run, for usage errors
+
+// The part of the usage text about one command; empty when there is none.
+std::string commandUsage(const std::string& command)
+{
+    const std::string text = kUsage;
+    const std::string head = "\n  flowsift-cli " + command + " ";
+    const size_t begin = text.find(head);
+    if (command.empty() || begin == std::string::npos)
+        return {};
+    const size_t end = text.find("\n  flowsift-cli ", begin + 1);
+    return "Usage:" + text.substr(begin, end == std::string::npos ? std::string::npos : end - begin) + "\n";
+}
 
 struct Options {
     std::string command;
@@ -109,19 +131,26 @@ struct Options {
     std::string status = "5";
     std::string bufferMb = "32";
     std::string queueMb = "256";
+    std::string idleTimeout = "1800";
     // replay
     std::string to;
     std::string rate;
     std::string pps;
     std::string count;
     std::string skip;
+    std::string from;
     bool loop = false;
     bool allowRemote = false;
 };
 
+// One line for the mistake and where to read more: the whole usage text would bury the message.
 int usageError(const std::string& message)
 {
-    std::cerr << "flowsift-cli: " << message << "\n\n" << kUsage;
+    std::cerr << "flowsift-cli: " << message << "\n";
+    if (!commandUsage(g_command).empty())
+        std::cerr << "see flowsift-cli " << g_command << " --help\n";
+    else
+        std::cerr << "see flowsift-cli --help\n";
     return 2;
 }
 
@@ -209,6 +238,12 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
         } else if (a == "--queue-mb") {
             if (!value(o.queueMb))
                 return false;
+        } else if (a == "--exporter-idle-timeout") {
+            if (!value(o.idleTimeout))
+                return false;
+        } else if (a == "--from") {
+            if (!value(o.from))
+                return false;
         } else if (a == "--to") {
             if (!value(o.to))
                 return false;
@@ -237,6 +272,7 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
             return false;
         } else if (o.command.empty()) {
             o.command = a;
+            g_command = a;
         } else {
             o.inputs.push_back(a);
         }
@@ -268,6 +304,28 @@ bool sameFile(const std::string& a, const std::string& b)
     return QDir::cleanPath(fa.absoluteFilePath()) == QDir::cleanPath(fb.absoluteFilePath());
 }
 
+// Whether path can be written, found out before hours of analysis rather than
+// after: opened for appending (nothing of an existing file is lost), and
+// removed again when it did not exist.
+bool checkWritable(const std::string& path, std::string& error)
+{
+    const QFileInfo info(QString::fromStdString(path));
+    if (info.isDir()) {
+        error = "--output " + path + " is a directory";
+        return false;
+    }
+    const bool existed = info.exists();
+    std::FILE* f = std::fopen(path.c_str(), "ab");
+    if (!f) {
+        error = "--output " + path + ": cannot write: " + std::strerror(errno);
+        return false;
+    }
+    std::fclose(f);
+    if (!existed)
+        std::remove(path.c_str());
+    return true;
+}
+
 // The report must never replace what the user is analysing.
 bool checkOutputPath(const Options& o, std::string& error)
 {
@@ -282,7 +340,7 @@ bool checkOutputPath(const Options& o, std::string& error)
         error = "--output " + o.output + " is the case file (--db): refusing to overwrite it";
         return false;
     }
-    return true;
+    return checkWritable(o.output, error);
 }
 
 constexpr int kExitInterrupted = 130; // 128 + SIGINT, as shells report it
@@ -552,7 +610,10 @@ void printCollectorStatus(std::ostream& out, const FlowCollector::Stats& s, doub
     out << "collect: " << int64_t(s.seconds) << " s, datagrams " << s.datagrams << ", flows " << s.flows
         << " (stored " << s.flowsStored << ", " << rate << "/s), held sets " << s.heldSets << ", dropped sets "
         << s.droppedSets << ", malformed " << s.malformed << ", rejected " << s.rejected << ", queue drops "
-        << s.queueDrops << ", kernel drops " << s.kernelDrops << ", queue " << megabytes(double(s.queueBytes)) << "\n";
+        << s.queueDrops << ", kernel drops " << s.kernelDrops << ", queue " << megabytes(double(s.queueBytes));
+    if (s.exportersExpired)
+        out << ", idle exporters expired " << s.exportersExpired << " (returned " << s.exportersReturned << ")";
+    out << "\n";
 }
 
 int collectCommand(const Options& o)
@@ -560,12 +621,13 @@ int collectCommand(const Options& o)
     if (!o.inputs.empty())
         return usageError("collect takes no FILE (did you mean import?)");
     std::string error;
-    double port = 0, duration = 0, status = 0, bufferMb = 0, queueMb = 0;
+    double port = 0, duration = 0, status = 0, bufferMb = 0, queueMb = 0, idleTimeout = 0;
     if (!numberOption("--port", o.port, 0, 65535, port, error)
         || (!o.duration.empty() && !numberOption("--duration", o.duration, 0, 1e9, duration, error))
         || !numberOption("--status", o.status, 0, 86400, status, error)
         || !numberOption("--buffer-mb", o.bufferMb, 0, 2047, bufferMb, error)
-        || !numberOption("--queue-mb", o.queueMb, 1, 1 << 20, queueMb, error))
+        || !numberOption("--queue-mb", o.queueMb, 1, 1 << 20, queueMb, error)
+        || !numberOption("--exporter-idle-timeout", o.idleTimeout, 0, 1e9, idleTimeout, error))
         return usageError(error);
     FlowCollector::Settings settings;
     settings.casePath = o.db.empty() ? FlowStore::defaultCasePath() : o.db;
@@ -574,6 +636,9 @@ int collectCommand(const Options& o)
     settings.receiveBufferBytes = int(bufferMb * 1024 * 1024);
     settings.queueBytes = size_t(queueMb * 1024 * 1024);
     settings.capturePath = o.pcap;
+    settings.exporterIdleTimeoutMs = int64_t(idleTimeout * 1000);
+    if (idleTimeout > 0 && settings.exporterIdleTimeoutMs == 0)
+        settings.exporterIdleTimeoutMs = 1; // a fraction of a millisecond is not "never"
     if (!o.exporters.empty() && !ExporterFilter::parse(o.exporters, settings.exporters, error))
         return usageError("--exporters: " + error);
     if (!o.pcap.empty()) {
@@ -663,7 +728,8 @@ int collectCommand(const Options& o)
                   << " datagrams in " << secs << " s (import " << collector.importId() << "); malformed "
                   << s.malformed << ", rejected " << s.rejected << ", held sets " << s.bufferedSets
                   << ", dropped sets " << s.droppedSets << ", queue drops " << s.queueDrops << ", kernel drops "
-                  << s.kernelDrops;
+                  << s.kernelDrops << ", idle exporters expired " << s.exportersExpired << " (returned "
+                  << s.exportersReturned << ")";
         if (!o.pcap.empty())
             std::cout << "; " << s.captured << " datagrams written to " << o.pcap;
         std::cout << "\n";
@@ -688,6 +754,7 @@ int replayCommand(const Options& o)
     settings.target = o.to;
     settings.loop = o.loop;
     settings.allowRemote = o.allowRemote;
+    settings.sourceAddress = o.from;
     double count = 0, skip = 0;
     if ((!o.rate.empty() && !numberOption("--rate", o.rate, 1, 1e9, settings.flowsPerSecond, error))
         || (!o.skip.empty() && !numberOption("--skip", o.skip, 0, 1e15, skip, error))
@@ -719,6 +786,15 @@ int replayCommand(const Options& o)
               << "\n";
     if (g_cancel)
         return kExitInterrupted;
+    if (r.sendErrors) {
+        // Datagrams that never left are flows the collector cannot have: a load test must not pass on them.
+        std::cerr << "flowsift-cli: " << r.sendErrors << " of " << r.sendErrors + r.datagrams
+                  << " sends failed (last: " << r.lastSendError << ")"
+                  << (r.lastSendError == std::strerror(ECONNREFUSED) ? "; is a collector listening on " + o.to + "?"
+                                                                      : std::string())
+                  << "\n";
+        return 1;
+    }
     return r.datagrams > 0 ? 0 : 1;
 }
 
@@ -740,7 +816,9 @@ int main(int argc, char** argv)
             return 0;
         }
         if (a == "--help" || a == "-h") {
-            std::cout << kUsage;
+            // "flowsift-cli collect --help": that command's part.
+            const std::string section = argc > 1 && argv[1][0] != '-' ? commandUsage(argv[1]) : std::string();
+            std::cout << (section.empty() ? std::string(kUsage) : section);
             return 0;
         }
     }

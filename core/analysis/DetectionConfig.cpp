@@ -23,6 +23,7 @@ template <typename S>
 struct Field {
     const char* key;
     std::variant<int S::*, int64_t S::*, double S::*, bool S::*> member;
+    bool fraction = false; // a share or probability: 0 to 1
 };
 
 template <typename S>
@@ -35,7 +36,7 @@ const std::vector<Field<BeaconParameters>>& fields()
         {"min_beats", &BeaconParameters::minBeats},
         {"min_inbound_beats", &BeaconParameters::minInboundBeats},
         {"beat_merge_ms", &BeaconParameters::beatMergeMs},
-        {"common_prevalence", &BeaconParameters::commonPrevalence},
+        {"common_prevalence", &BeaconParameters::commonPrevalence, true},
     };
     return f;
 }
@@ -45,20 +46,20 @@ const std::vector<Field<PortScanParameters>>& fields()
 {
     static const std::vector<Field<PortScanParameters>> f = {
         {"min_failed_targets", &PortScanParameters::minFailedTargets},
-        {"min_failed_share", &PortScanParameters::minFailedShare},
-        {"trw_benign_success", &PortScanParameters::trwBenignSuccess},
-        {"trw_scanner_success", &PortScanParameters::trwScannerSuccess},
-        {"trw_detection", &PortScanParameters::trwDetection},
-        {"trw_false_alarm", &PortScanParameters::trwFalseAlarm},
+        {"min_failed_share", &PortScanParameters::minFailedShare, true},
+        {"trw_benign_success", &PortScanParameters::trwBenignSuccess, true},
+        {"trw_scanner_success", &PortScanParameters::trwScannerSuccess, true},
+        {"trw_detection", &PortScanParameters::trwDetection, true},
+        {"trw_false_alarm", &PortScanParameters::trwFalseAlarm, true},
         {"burst_window_ms", &PortScanParameters::burstWindowMs},
         {"min_burst_failed_targets", &PortScanParameters::minBurstFailedTargets},
-        {"min_burst_failed_share", &PortScanParameters::minBurstFailedShare},
+        {"min_burst_failed_share", &PortScanParameters::minBurstFailedShare, true},
         {"distributed_window_ms", &PortScanParameters::distributedWindowMs},
         {"min_distributed_targets", &PortScanParameters::minDistributedTargets},
         {"min_distributed_sources", &PortScanParameters::minDistributedSources},
-        {"max_single_source_share", &PortScanParameters::maxSingleSourceShare},
-        {"min_distributed_failed_share", &PortScanParameters::minDistributedFailedShare},
-        {"max_background_failed_share", &PortScanParameters::maxBackgroundFailedShare},
+        {"max_single_source_share", &PortScanParameters::maxSingleSourceShare, true},
+        {"min_distributed_failed_share", &PortScanParameters::minDistributedFailedShare, true},
+        {"max_background_failed_share", &PortScanParameters::maxBackgroundFailedShare, true},
     };
     return f;
 }
@@ -68,7 +69,7 @@ const std::vector<Field<ExfiltrationParameters>>& fields()
 {
     static const std::vector<Field<ExfiltrationParameters>> f = {
         {"min_bytes", &ExfiltrationParameters::minBytes},
-        {"min_producer_consumer_ratio", &ExfiltrationParameters::minProducerConsumerRatio},
+        {"min_producer_consumer_ratio", &ExfiltrationParameters::minProducerConsumerRatio, true},
     };
     return f;
 }
@@ -149,6 +150,13 @@ bool sectionFromJson(const json& in, S& params, const std::string& where, std::s
                         return false;
                     }
                     params.*member = value.get<T>();
+                } else if (f->fraction) {
+                    if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() < 0
+                        || value.get<double>() > 1) {
+                        error = name + ": must be a share from 0 to 1, not " + value.dump();
+                        return false;
+                    }
+                    params.*member = value.get<double>();
                 } else {
                     if (!value.is_number() || !std::isfinite(value.get<double>()) || value.get<double>() < 0) {
                         error = name + ": must be a number from 0";
@@ -209,8 +217,14 @@ bool ruleFromJson(const json& in, SuppressionRule& r, const std::string& where, 
         if (key == "name") {
             continue;
         } else if (key == "finding_type") {
-            if (!value.is_string()) {
-                error = name + ": must be a finding type such as \"beacon\" (\"\": any)";
+            // A misspelt type would make a rule that silently never matches.
+            static const char* const kTypes[] = {"", "beacon", "port_scan", "exfiltration", "volumetric",
+                                                 "long_connection", "indicator"};
+            if (!value.is_string()
+                || std::none_of(std::begin(kTypes), std::end(kTypes),
+                                [&](const char* t) { return value.get<std::string>() == t; })) {
+                error = name + ": not a finding type: " + value.dump()
+                    + " (known: beacon, port_scan, exfiltration, volumetric, long_connection, indicator; \"\": any)";
                 return false;
             }
             r.findingType = value.get<std::string>();
@@ -351,6 +365,7 @@ bool DetectionConfig::apply(const json& config, DetectionSettings& s, const std:
             }
         } else if (key == "indicator_files") {
             ok = stringsFromJson(value, next.indicatorFiles, name, error);
+            next.indicatorFileSources.assign(next.indicatorFiles.size(), where);
         } else if (key == "beacon") {
             ok = sectionFromJson(value, next.thresholds.beacon, where + ": beacon", error);
         } else if (key == "port_scan") {
@@ -369,6 +384,16 @@ bool DetectionConfig::apply(const json& config, DetectionSettings& s, const std:
         if (!ok)
             return false;
     }
+    const PortScanParameters& ps = next.thresholds.portScan;
+    // The walk's thresholds are log(detection / false_alarm) and log((1 - detection) / (1 - false_alarm)),
+    // and each step log(scanner / benign success): none of them may be 0 or 1.
+    for (const auto& [key, v] : {std::pair{"trw_detection", ps.trwDetection}, {"trw_false_alarm", ps.trwFalseAlarm},
+                                 {"trw_benign_success", ps.trwBenignSuccess},
+                                 {"trw_scanner_success", ps.trwScannerSuccess}})
+        if (v <= 0 || v >= 1) {
+            error = where + ": port_scan." + key + " must be between 0 and 1 (not 0 or 1 itself)";
+            return false;
+        }
     if (next.thresholds.volumetric.bucketMs < 1000) {
         error = where + ": volumetric.bucket_ms must be at least 1000";
         return false;
@@ -391,13 +416,56 @@ bool DetectionConfig::applyFile(const std::string& path, DetectionSettings& sett
     std::ostringstream text;
     text << in.rdbuf();
     json config;
+    // JSON leaves duplicate keys undefined and nlohmann keeps the last: a
+    // threshold written twice would silently lose one. Track the keys of each
+    // open object while parsing.
+    struct Frame {
+        bool object = false;
+        std::string key; // the key whose value is being read (objects)
+        std::vector<std::string> keys;
+    };
+    std::vector<Frame> frames;
+    std::string duplicate;
+    const json::parser_callback_t noDuplicates = [&](int, json::parse_event_t event, json& parsed) {
+        switch (event) {
+        case json::parse_event_t::object_start:
+        case json::parse_event_t::array_start:
+            frames.push_back({event == json::parse_event_t::object_start, {}, {}});
+            break;
+        case json::parse_event_t::object_end:
+        case json::parse_event_t::array_end:
+            if (!frames.empty())
+                frames.pop_back();
+            break;
+        case json::parse_event_t::key:
+            if (!frames.empty() && parsed.is_string()) {
+                Frame& f = frames.back();
+                f.key = parsed.get<std::string>();
+                if (std::find(f.keys.begin(), f.keys.end(), f.key) != f.keys.end()) {
+                    if (duplicate.empty())
+                        for (const Frame& o : frames)
+                            duplicate += o.object ? (duplicate.empty() ? "" : ".") + o.key : std::string("[]");
+                } else {
+                    f.keys.push_back(f.key);
+                }
+            }
+            break;
+        case json::parse_event_t::value:
+            break;
+        }
+        return true;
+    };
     try {
-        config = json::parse(text.str(), nullptr, true, /*ignore_comments=*/true);
+        config = json::parse(text.str(), noDuplicates, true, /*ignore_comments=*/true);
     } catch (const json::parse_error& e) {
         // what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
         const std::string what = e.what();
         const size_t text = what.find("] ");
         error = path + ": not valid JSON: " + (text == std::string::npos ? what : what.substr(text + 2));
+        return false;
+    }
+    if (!duplicate.empty()) {
+        error = path + ": key " + duplicate + " appears twice (which one is meant?)";
         return false;
     }
     const size_t before = settings.indicatorFiles.size();
@@ -417,8 +485,12 @@ bool DetectionConfig::loadIndicatorFiles(DetectionSettings& settings, std::vecto
                                          std::string& error)
 {
     std::erase_if(settings.indicators, [](const Indicator& i) { return i.origin != kInlineOrigin; });
-    for (const std::string& file : settings.indicatorFiles)
-        if (!IndicatorList::loadFile(file, settings.indicators, problems, error))
+    for (size_t i = 0; i < settings.indicatorFiles.size(); ++i)
+        if (!IndicatorList::loadFile(settings.indicatorFiles[i], settings.indicators, problems, error)) {
+            // A path that is wrong is fixed where it was written.
+            if (i < settings.indicatorFileSources.size() && !settings.indicatorFileSources[i].empty())
+                error += " (listed in indicator_files of " + settings.indicatorFileSources[i] + ")";
             return false;
+        }
     return true;
 }

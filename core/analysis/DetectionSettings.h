@@ -43,6 +43,8 @@ struct DetectionSettings {
     std::vector<SuppressionRule> suppressions = SuppressionRule::defaults();
     std::vector<Indicator> indicators;
     std::vector<std::string> indicatorFiles; // where they came from (reported)
+    // Parallel to indicatorFiles where known: the configuration file that listed it (errors name it).
+    std::vector<std::string> indicatorFileSources;
     std::vector<IpPrefix> internalNetworks; // empty -> defaults
     // Global IPv6 prefixes have no private range: learn the site's /48s from
     // the traffic (see InternalNetworkInference) unless the user said which.

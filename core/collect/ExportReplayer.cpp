@@ -145,6 +145,21 @@ bool ExportReplayer::open(const Settings& settings, std::string& error)
         error = "--to " + settings.target + " is not a loopback address; pass --allow-remote to send there";
         return false;
     }
+    IpAddress from;
+    if (!settings.sourceAddress.empty()) {
+        const auto parsed = IpAddress::parse(settings.sourceAddress == "localhost" ? "127.0.0.1"
+                                                                                    : settings.sourceAddress);
+        if (!parsed) {
+            error = "--from " + settings.sourceAddress + ": not an IP address";
+            return false;
+        }
+        from = *parsed;
+        if (from.isV4() != target.isV4()) {
+            error = "--from " + settings.sourceAddress + " and --to " + settings.target
+                + " are not of the same address family";
+            return false;
+        }
+    }
     m_sources.clear();
     for (size_t i = 0; i < m_exporters.size(); ++i) {
         const int fd = ::socket(target.isV4() ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -155,8 +170,19 @@ bool ExportReplayer::open(const Settings& settings, std::string& error)
         m_sockets.push_back(fd);
         const int sndbuf = 4 << 20;
         setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-        // IPv4 loopback: one address per exporter (127.0.0.2 ...), the original port when free.
-        if (loopback && target.isV4() && i < 250 * 256) {
+        if (!settings.sourceAddress.empty()) {
+            // One address: the exporters are told apart by port (the original one when free).
+            socklen_t len = 0;
+            sockaddr_storage ss = socketAddress(from, m_exporters[i].port, len);
+            if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+                ss = socketAddress(from, 0, len);
+                if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+                    error = "--from " + settings.sourceAddress + ": " + std::strerror(errno);
+                    return false;
+                }
+            }
+        } else if (loopback && target.isV4() && i < 250 * 256) {
+            // IPv4 loopback: one address per exporter (127.0.0.2 ...), the original port when free.
             const uint32_t local = (127u << 24) | uint32_t(2 + i);
             const IpAddress source = IpAddress::fromV4(local);
             socklen_t len = 0;

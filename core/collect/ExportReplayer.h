@@ -13,7 +13,8 @@
 // Each exporter of the capture (source address and port) gets its own socket,
 // so the collector keeps their templates apart as it would the real ones; on
 // loopback each binds its own 127.0.0.X address (X = 2, 3, ...) and, when
-// free, its original port. Only loopback targets unless allowRemote: this is a
+// free, its original port (sourceAddress: all from that address, each exporter
+// from its own port). Only loopback targets unless allowRemote: this is a
 // load generator, it must not be pointed at a network by accident.
 class ExportReplayer final {
 public:
@@ -26,6 +27,9 @@ public:
         double durationSeconds = 0; // stop after this long (0: no limit)
         bool loop = false;         // start over at the end of the capture
         bool allowRemote = false;
+        // Every exporter sends from this address (own port each) instead of
+        // 127.0.0.2, 127.0.0.3, ...: for a collector that accepts one source address.
+        std::string sourceAddress;
     };
     struct Result {
         uint64_t datagrams = 0;

@@ -54,6 +54,25 @@ std::vector<std::pair<uint32_t, uint32_t>> parseSamplers(const std::string& text
     return out;
 }
 
+void addExporterStats(ExporterStats& into, const ExporterStats& s)
+{
+    into.datagrams += s.datagrams;
+    into.flows += s.flows;
+    into.optionsRecords += s.optionsRecords;
+    into.templates += s.templates;
+    into.sequenceGaps += s.sequenceGaps;
+    into.sequenceLost += s.sequenceLost;
+    into.sequenceRestarts += s.sequenceRestarts;
+    into.sequenceReordered += s.sequenceReordered;
+    into.malformed += s.malformed;
+    into.bufferedSets += s.bufferedSets;
+    into.droppedSets += s.droppedSets;
+    into.templatesRefused += s.templatesRefused;
+    into.templatesTooLarge += s.templatesTooLarge;
+    into.pendingOverflow += s.pendingOverflow;
+    into.optionsNotKept += s.optionsNotKept;
+}
+
 } // namespace
 
 FlowCollector::FlowCollector() = default;
@@ -120,12 +139,16 @@ bool FlowCollector::start(const Settings& settings, std::string& error)
     m_store = FlowStore::open(settings.casePath, error);
     if (!m_store)
         return false;
-    m_decoder = ExportDecoder();
+    m_decoder = ExportDecoder(settings.limits);
     m_pending.clear();
     m_issues.clear();
     m_templateChanges.clear();
     m_rejectedRecords = 0;
     m_failedCommits = 0;
+    m_expiredStats.clear();
+    m_expiredSources.clear();
+    m_exportersExpired = 0;
+    m_exportersReturned = 0;
     m_failed = false;
     m_flushed = false;
     std::string note;
@@ -205,6 +228,12 @@ void FlowCollector::decodeBatch(const DatagramBatch& batch)
 {
     for (const DatagramBatch::Datagram& d : batch.datagrams) {
         const uint8_t* payload = batch.payload(d);
+        if (!m_expiredSources.empty()) {
+            if (auto it = m_expiredSources.find({d.source, d.sourcePort}); it != m_expiredSources.end()) {
+                m_expiredSources.erase(it);
+                restoreReturning(d.source, d.sourcePort);
+            }
+        }
         if (m_capture.isOpen()) {
             if (m_capture.write(d.source, d.sourcePort, d.destination, d.destinationPort, d.receivedUs, payload,
                                 d.length))
@@ -297,13 +326,85 @@ bool FlowCollector::commit(bool final)
     m_savedOptions = std::move(options);
     if (m_capture.isOpen() && !m_capture.flush())
         fail(m_capture.lastError());
-    std::vector<ExporterStats> exporters = m_decoder.exporterStats();
-    // Exporters known only from the templates restored at start sent nothing this session.
-    std::erase_if(exporters, [](const ExporterStats& e) { return e.datagrams == 0; });
+    std::vector<ExporterStats> exporters = sessionExporterStats();
     std::lock_guard lock(m_snapshotMutex);
     m_exporterSnapshot = std::move(exporters);
     m_issuesSnapshot = issues;
     return true;
+}
+
+void FlowCollector::restoreReturning(const IpAddress& address, uint16_t port)
+{
+    for (const FlowStore::TemplateRecord& t : m_store->templates(address, port)) {
+        std::vector<RawField> fields;
+        if ((t.version == 9 || t.version == 10) && TemplateText::parse(t.fields, fields))
+            m_decoder.restoreTemplate({t.address, t.port, t.domain, t.version}, t.templateId, t.options, fields);
+    }
+    for (const FlowStore::ExporterOptionsRecord& o : m_store->exporterOptions(address, port))
+        m_decoder.restoreExporterOptions({{o.address, o.port, o.domain, o.version}, o.systemInitMs, o.samplingRate,
+                                          parseSamplers(o.samplerRates)});
+    ++m_exportersReturned;
+}
+
+void FlowCollector::expireIdleExporters()
+{
+    if (m_settings.exporterIdleTimeoutMs <= 0)
+        return;
+    // Checked a few times per timeout, at most once a second: a scan of every exporter.
+    const auto now = std::chrono::steady_clock::now();
+    if (now < m_nextExpiry)
+        return;
+    m_nextExpiry = now + std::chrono::milliseconds(std::clamp<int64_t>(m_settings.exporterIdleTimeoutMs / 4, 1, 1000));
+    // The receiver stamps datagrams with UTC epoch µs: idle time is on that clock.
+    const int64_t nowUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    const std::vector<ExporterStats> expired
+        = m_decoder.expireIdle(nowUs, m_settings.exporterIdleTimeoutMs * 1000, m_pending, m_decodeIssues);
+    if (expired.empty())
+        return;
+    constexpr size_t kMaxExpiredKept = 4096; // statistics and returning sources remembered
+    for (const ExporterStats& e : expired) {
+        if (e.datagrams) {
+            auto [it, inserted] = m_expiredStats.try_emplace(e.key, e);
+            if (!inserted)
+                addExporterStats(it->second, e);
+            else if (m_expiredStats.size() > kMaxExpiredKept)
+                m_expiredStats.erase(it);
+        }
+        // Everything the decoder knew of it is committed (expiry follows a commit).
+        if (m_expiredSources.size() < 16 * kMaxExpiredKept)
+            m_expiredSources.insert({e.key.address, e.key.port});
+    }
+    m_exportersExpired += expired.size();
+    for (DecodeIssue& i : m_decodeIssues) {
+        ++m_rejectedRecords;
+        addIssue(std::move(i.reason));
+    }
+    m_decodeIssues.clear();
+    m_heldSets = m_decoder.heldSets();
+    m_droppedSets = m_decoder.totals().droppedSets;
+    m_flows = m_decoder.totals().flows;
+}
+
+std::vector<ExporterStats> FlowCollector::sessionExporterStats() const
+{
+    std::vector<ExporterStats> exporters = m_decoder.exporterStats();
+    // Exporters known only from the templates restored at start sent nothing this session.
+    std::erase_if(exporters, [](const ExporterStats& e) { return e.datagrams == 0; });
+    if (m_expiredStats.empty())
+        return exporters;
+    // An exporter that expired and came back is one line, its counts summed.
+    std::unordered_set<ExporterKey, ExporterKeyHash> back;
+    for (ExporterStats& e : exporters)
+        if (auto it = m_expiredStats.find(e.key); it != m_expiredStats.end()) {
+            addExporterStats(e, it->second);
+            back.insert(e.key);
+        }
+    for (const auto& [key, e] : m_expiredStats)
+        if (!back.count(key))
+            exporters.push_back(e);
+    return exporters;
 }
 
 void FlowCollector::writerLoop()
@@ -327,10 +428,13 @@ void FlowCollector::writerLoop()
         const bool due = Clock::now() >= deadline;
         if (m_pending.size() >= m_settings.commitFlows || due) {
             // Commit when anything changed: flows, templates, or datagrams counted.
-            if (!m_pending.empty() || !m_templateChanges.empty() || m_decoded != committedDatagrams) {
-                if (commit(false))
-                    committedDatagrams = m_decoded;
+            bool committed = m_pending.empty() && m_templateChanges.empty() && m_decoded == committedDatagrams;
+            if (!committed && commit(false)) {
+                committedDatagrams = m_decoded;
+                committed = true;
             }
+            if (committed)
+                expireIdleExporters();
             deadline = Clock::now() + interval;
         }
     }
@@ -379,6 +483,8 @@ FlowCollector::Stats FlowCollector::stats() const
     s.queueBytes = m_queue ? m_queue->bytesQueued() : 0;
     s.commits = m_commits;
     s.captured = m_captured;
+    s.exportersExpired = m_exportersExpired;
+    s.exportersReturned = m_exportersReturned;
     return s;
 }
 

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 class FlowStore;
@@ -36,6 +38,13 @@ public:
         size_t queueBytes = 256u << 20;
         size_t commitFlows = 65536;  // commit at the latest after this many flows...
         int commitIntervalMs = 1000; // ... or this long after the last commit
+        // Exporters silent for this long lose their decoder state (templates,
+        // options, held data), so a collector running for months keeps room for
+        // new ones under DecoderLimits::maxExporters; their templates stay in
+        // the case and come back with their next datagram. 30 min, as nfcapd
+        // and pmacct age templates. 0: never.
+        int64_t exporterIdleTimeoutMs = 30 * 60 * 1000;
+        DecoderLimits limits; // what hostile or numerous exporters can make the decoder hold
     };
 
     struct Stats {
@@ -58,6 +67,8 @@ public:
         uint64_t queueBytes = 0;
         uint64_t commits = 0;
         uint64_t captured = 0;     // packets written to the capture file
+        uint64_t exportersExpired = 0;  // exporter states forgotten after the idle timeout
+        uint64_t exportersReturned = 0; // of those, heard from again (templates restored from the case)
     };
 
     FlowCollector();
@@ -100,6 +111,11 @@ private:
     void addIssue(std::string reason);
     void fail(const std::string& why);
     void restoreFromCase(std::string& note);
+    // Forgets exporters idle longer than the timeout (after a commit: their templates are in the case).
+    void expireIdleExporters();
+    // An expired exporter sent again: its templates and options come back from the case.
+    void restoreReturning(const IpAddress& address, uint16_t port);
+    std::vector<ExporterStats> sessionExporterStats() const;
 
     Settings m_settings;
     std::unique_ptr<FlowStore> m_store;
@@ -117,6 +133,22 @@ private:
     std::vector<ExporterOptions> m_savedOptions;
     std::vector<ImportIssue> m_issues;
     uint64_t m_rejectedRecords = 0; // decode problems, as an import counts them
+    // Statistics of exporters expired this session, summed per key (capped), for the summary.
+    std::unordered_map<ExporterKey, ExporterStats, ExporterKeyHash> m_expiredStats;
+    struct SourceKey {
+        IpAddress address;
+        uint16_t port = 0;
+        bool operator==(const SourceKey&) const = default;
+    };
+    struct SourceKeyHash {
+        size_t operator()(const SourceKey& k) const noexcept
+        {
+            return std::hash<IpAddress>{}(k.address) ^ (size_t(k.port) * 0x9E3779B1u);
+        }
+    };
+    // Expired exporting processes whose templates or options are in the case.
+    std::unordered_set<SourceKey, SourceKeyHash> m_expiredSources;
+    std::chrono::steady_clock::time_point m_nextExpiry;
     int m_failedCommits = 0;
 
     mutable std::mutex m_snapshotMutex; // what other threads read of the writer's state
@@ -130,5 +162,5 @@ private:
     std::atomic_bool m_flushed{false};
     std::atomic<uint64_t> m_decoded{0}, m_notExport{0}, m_malformed{0}, m_flows{0}, m_flowsStored{0},
         m_templates{0}, m_templatesRestored{0}, m_heldSets{0}, m_bufferedSets{0}, m_droppedSets{0}, m_commits{0},
-        m_captured{0};
+        m_captured{0}, m_exportersExpired{0}, m_exportersReturned{0};
 };

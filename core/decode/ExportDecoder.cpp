@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <unordered_set>
 
 namespace {
 
@@ -580,10 +581,11 @@ std::string ExportDecoder::notExportReason(const uint8_t* d, size_t len)
 
 ExporterState* ExportDecoder::exporterState(const ExporterKey& key, std::vector<DecodeIssue>& issues)
 {
-    if (m_cache.exporters().size() < m_limits.maxExporters)
-        return &m_cache.state(key);
-    if (ExporterState* st = m_cache.find(key))
+    ExporterState* st = m_cache.exporters().size() < m_limits.maxExporters ? &m_cache.state(key) : m_cache.find(key);
+    if (st) {
+        st->lastSeenUs = m_captureUs;
         return st;
+    }
     // Spoofed source addresses must not grow the exporter table without end.
     ++m_totals.exportersRefused;
     if (!m_exporterLimitReported) {
@@ -618,6 +620,7 @@ ExportDecoder::Kind ExportDecoder::decode(const IpAddress& exporter, uint16_t ex
                                           std::vector<DecodeIssue>& issues)
 {
     ++m_totals.datagrams;
+    m_captureUs = captureUs;
     const Kind kind = data ? detect(data, length) : Kind::NotExport;
     ExporterKey key;
     key.address = exporter;
@@ -1594,6 +1597,53 @@ void ExportDecoder::finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue
             releasePending(st, p.bytes.size());
         st.pending.clear();
     }
+}
+
+std::vector<ExporterStats> ExportDecoder::expireIdle(int64_t nowUs, int64_t idleUs, std::vector<FlowRecord>& out,
+                                                     std::vector<DecodeIssue>& issues)
+{
+    std::vector<ExporterKey> idle, unseen;
+    for (const auto& [key, st] : m_cache.exporters()) {
+        if (st.lastSeenUs == ExporterState::kNotSeen)
+            unseen.push_back(key);
+        else if (nowUs - st.lastSeenUs > idleUs)
+            idle.push_back(key);
+    }
+    for (const ExporterKey& key : unseen)
+        m_cache.state(key).lastSeenUs = nowUs;
+    std::vector<ExporterStats> expired;
+    expired.reserve(idle.size());
+    for (const ExporterKey& key : idle) {
+        ExporterState& st = m_cache.state(key);
+        if (!st.initPending.empty()) {
+            Context ctx;
+            ctx.state = &st;
+            ctx.key = &st.stats.key;
+            ctx.version = key.version;
+            flushInitPending(ctx, out, issues);
+        }
+        if (!st.pending.empty()) {
+            issues.push_back({0, "exporter " + exporterName(key) + ": " + std::to_string(st.pending.size())
+                                     + " data sets never decoded, no template received before it went idle"});
+            st.stats.droppedSets += st.pending.size();
+            m_totals.droppedSets += st.pending.size();
+        }
+        m_pendingBytesTotal -= st.pendingBytes;
+        m_templateCount -= std::min(m_templateCount, st.templates.size());
+        m_optionsBytesTotal -= std::min(m_optionsBytesTotal, st.optionsBytes);
+        expired.push_back(st.stats);
+        m_cache.erase(key);
+        ++m_totals.exportersExpired;
+    }
+    if (!idle.empty()) {
+        // The address-wide sampling fallback goes with the address's last exporter.
+        std::unordered_set<IpAddress> live;
+        for (const auto& [key, st] : m_cache.exporters())
+            live.insert(key.address);
+        std::erase_if(m_addressSampling, [&live](const auto& entry) { return !live.count(entry.first); });
+        m_exporterLimitReported = false; // room again: a later refusal is news
+    }
+    return expired;
 }
 
 void ExportDecoder::restoreTemplate(const ExporterKey& exporter, uint16_t templateId, bool options,

@@ -64,6 +64,7 @@ struct DecoderTotals {
     uint64_t templatesTooLarge = 0; // templates refused for their field count or record length
     uint64_t pendingOverflow = 0;   // data sets dropped because held data reached its limits (in droppedSets too)
     uint64_t optionsNotKept = 0;    // options records applied but not kept as metadata (metadata limit)
+    uint64_t exportersExpired = 0;  // exporter states forgotten after being idle (expireIdle)
 };
 
 // Bounds on what the datagrams of one capture, or an exporter sending hostile
@@ -135,6 +136,16 @@ public:
     // (with the export time) into out, and reports data sets whose template never arrived.
     void finish(std::vector<FlowRecord>& out, std::vector<DecodeIssue>& issues);
     void finish(std::vector<DecodeIssue>& issues); // same, dropping held flows (tests)
+    // Forgets the state (templates, options, held data) of every exporter
+    // whose last datagram is more than idleUs before nowUs (both capture time,
+    // µs), so that a long-running collector makes room for new exporters
+    // under maxExporters. Held sets waiting for systemInitTimeMilliseconds are
+    // decoded into out with the export time; sets waiting for a template are
+    // dropped (counted, reported). An exporter restored without a datagram yet
+    // starts its idle time at the first call. Returns the forgotten exporters'
+    // statistics.
+    std::vector<ExporterStats> expireIdle(int64_t nowUs, int64_t idleUs, std::vector<FlowRecord>& out,
+                                          std::vector<DecodeIssue>& issues);
     const TemplateCache& cache() const { return m_cache; }
     const DecoderLimits& limits() const { return m_limits; }
     size_t templateCount() const { return m_templateCount; }      // over all exporters
@@ -207,6 +218,7 @@ private:
     size_t m_optionsBytesTotal = 0;
     bool m_exporterLimitReported = false;
     DecoderTotals m_totals;
+    int64_t m_captureUs = 0; // of the datagram being decoded: exporters' last-seen time
     std::vector<RawField> m_fieldScratch; // reused while parsing templates
     std::vector<OptionsRecord>* m_optionsOut = nullptr;
     std::vector<TemplateChange>* m_templatesOut = nullptr;

@@ -317,6 +317,13 @@ ExporterState* TemplateCache::find(const ExporterKey& key)
     return m_last;
 }
 
+void TemplateCache::erase(const ExporterKey& key)
+{
+    if (m_last && m_lastKey == key)
+        m_last = nullptr;
+    m_exporters.erase(key);
+}
+
 void TemplateCache::clear()
 {
     m_exporters.clear();

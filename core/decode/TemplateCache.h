@@ -151,6 +151,9 @@ struct ExporterState {
     std::vector<std::pair<uint32_t, uint32_t>> samplerRates;
     std::optional<uint32_t> nextSequence;
     uint32_t lastUptimeMs = 0;           // v5/v9 header sysUptime, to see restarts
+    // Capture time (µs) of its last datagram; kNotSeen: none yet (restored from a case).
+    static constexpr int64_t kNotSeen = INT64_MIN;
+    int64_t lastSeenUs = kNotSeen;
     bool overflowReported = false;
     bool templateLimitReported = false;
     bool templateSizeReported = false;
@@ -170,6 +173,7 @@ public:
     // The exporter's state if it has one.
     ExporterState* find(const ExporterKey& key);
     const std::unordered_map<ExporterKey, ExporterState, ExporterKeyHash>& exporters() const { return m_exporters; }
+    void erase(const ExporterKey& key);
     void clear();
 
     // Compiles wire field specifiers. ipfix selects IPFIX semantics

@@ -14,6 +14,7 @@
 class FlowFilter;
 struct sqlite3;
 struct sqlite3_stmt;
+class WalCheckpointer;
 
 // The case file: one SQLite database holding flows, imports and findings.
 // One FlowStore is one connection; use it from one thread at a time. Readers
@@ -115,8 +116,12 @@ public:
     // Inside a running batch or import they join its transaction.
     bool saveTemplates(const std::vector<TemplateRecord>& templates);
     std::vector<TemplateRecord> templates() const;
+    // Those of one exporting process (address and port, every domain): an
+    // exporter the collector forgot while it was idle comes back.
+    std::vector<TemplateRecord> templates(const IpAddress& address, uint16_t port) const;
     bool saveExporterOptions(const std::vector<ExporterOptionsRecord>& options);
     std::vector<ExporterOptionsRecord> exporterOptions() const;
+    std::vector<ExporterOptionsRecord> exporterOptions(const IpAddress& address, uint16_t port) const;
 
     // --- reading flows ---
     // Indexes for host and port lookups (src, dst, dst_port). Imports build only
@@ -165,6 +170,8 @@ private:
     // Runs fn in the open batch/import transaction, or in one of its own.
     bool inTransaction(const std::function<bool()>& fn);
     int64_t exporterId(const FlowRecord& r);
+    std::vector<TemplateRecord> selectTemplates(const IpAddress* address, uint16_t port) const;
+    std::vector<ExporterOptionsRecord> selectExporterOptions(const IpAddress* address, uint16_t port) const;
 
     sqlite3* m_db = nullptr;
     std::string m_path;
@@ -181,5 +188,6 @@ private:
         bool operator==(const ExporterKey&) const = default;
     };
     std::vector<std::pair<ExporterKey, int64_t>> m_exporterCache;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // while a live import runs
     size_t m_lastExporter = SIZE_MAX;
 };

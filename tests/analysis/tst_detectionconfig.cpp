@@ -107,6 +107,13 @@ private slots:
             {R"({"volumetric": {"bucket_ms": 10}})", "volumetric.bucket_ms must be at least 1000"},
             {R"({"thresholds": {}})", "thresholds: unknown key"},
             {R"([1, 2])", "the configuration must be a JSON object"},
+            {R"({"port_scan": {"min_failed_share": 1.5}})", "port_scan.min_failed_share: must be a share from 0 to 1, not 1.5"},
+            {R"({"beacon": {"common_prevalence": 5}})", "beacon.common_prevalence: must be a share from 0 to 1, not 5"},
+            {R"({"port_scan": {"trw_false_alarm": 2}})", "port_scan.trw_false_alarm: must be a share from 0 to 1, not 2"},
+            {R"({"port_scan": {"trw_detection": 1}})", "port_scan.trw_detection must be between 0 and 1 (not 0 or 1 itself)"},
+            {R"({"port_scan": {"trw_false_alarm": 0}})", "port_scan.trw_false_alarm must be between 0 and 1"},
+            {R"({"exfiltration": {"min_producer_consumer_ratio": 1.01}})", "exfiltration.min_producer_consumer_ratio: must be a share from 0 to 1"},
+            {R"({"suppressions": [{"name": "x", "finding_type": "beacons"}]})", "suppressions[0].finding_type: not a finding type: \"beacons\" (known: beacon, port_scan"},
         };
         for (const Case& c : cases) {
             DetectionSettings s;
@@ -127,6 +134,84 @@ private slots:
         QVERIFY2(QByteArray::fromStdString(error).endsWith(": is a folder, not an indicator list"), error.c_str());
         QVERIFY(!DetectionConfig::applyFile(m_dir.filePath(QStringLiteral("none.json")).toStdString(), s, error));
         QVERIFY2(QByteArray::fromStdString(error).contains("none.json: cannot read"), error.c_str());
+    }
+
+    void sharesAtTheirBoundsAreAccepted()
+    {
+        DetectionSettings s;
+        std::string error;
+        QVERIFY2(DetectionConfig::apply(nlohmann::json::parse(R"({"port_scan": {"min_failed_share": 1, "max_single_source_share": 0},
+                                                                 "suppressions": [{"name": "x", "finding_type": "indicator"}]})"),
+                                        s, "cfg", error), error.c_str());
+        QCOMPARE(s.thresholds.portScan.minFailedShare, 1.0);
+        QCOMPARE(s.thresholds.portScan.maxSingleSourceShare, 0.0);
+        QCOMPARE(s.suppressions.back().findingType, std::string("indicator"));
+    }
+
+    // nlohmann keeps the last of two equal keys: a threshold written twice would lose one silently.
+    void duplicateKeysAreRefusedByName()
+    {
+        DetectionSettings s;
+        std::string error;
+        const std::string twice = write("twice.json", "{\"port_scan\": {\"min_failed_targets\": 30,\n"
+                                                      "  \"min_failed_targets\": 5}}\n");
+        QVERIFY(!DetectionConfig::applyFile(twice, s, error));
+        QCOMPARE(error, twice + ": key port_scan.min_failed_targets appears twice (which one is meant?)");
+        const std::string top = write("top.json", "{\"beacon\": {}, \"beacon\": {\"min_beats\": 3}}");
+        QVERIFY(!DetectionConfig::applyFile(top, s, error));
+        QCOMPARE(error, top + ": key beacon appears twice (which one is meant?)");
+        const std::string inRule = write("rule.json", R"({"suppressions": [{"name": "a", "name": "b"}]})");
+        QVERIFY(!DetectionConfig::applyFile(inRule, s, error));
+        QCOMPARE(error, inRule + ": key suppressions[].name appears twice (which one is meant?)");
+        QVERIFY(DetectionConfig::toJson(s) == DetectionConfig::toJson(DetectionSettings{}));
+        // The same key in two different objects is fine.
+        const std::string apart = write("apart.json", R"({"suppressions": [{"name": "a"}, {"name": "b"}],
+                                                         "beacon": {"min_beats": 9}, "port_scan": {"min_failed_targets": 9}})");
+        QVERIFY2(DetectionConfig::applyFile(apart, s, error), error.c_str());
+        QCOMPARE(s.thresholds.beacon.minBeats, 9);
+    }
+
+    void indicatorFileProblemsNameTheirSource()
+    {
+        // A missing list names the configuration that listed it.
+        const std::string cfg = write("lists.json", R"({"indicator_files": ["gone.txt"]})");
+        DetectionSettings s;
+        std::string error;
+        QVERIFY2(DetectionConfig::applyFile(cfg, s, error), error.c_str());
+        std::vector<std::string> problems;
+        QVERIFY(!DetectionConfig::loadIndicatorFiles(s, problems, error));
+        QCOMPARE(error, m_dir.filePath(QStringLiteral("gone.txt")).toStdString()
+                            + ": cannot read the indicator list (listed in indicator_files of " + cfg + ")");
+        // Given on the command line, there is no configuration to name.
+        DetectionSettings cli;
+        cli.indicatorFiles.push_back(m_dir.filePath(QStringLiteral("gone.txt")).toStdString());
+        QVERIFY(!DetectionConfig::loadIndicatorFiles(cli, problems, error));
+        QVERIFY2(QByteArray::fromStdString(error).endsWith("gone.txt: cannot read the indicator list"), error.c_str());
+
+        // A list that yields nothing is an error, and its bytes are shown escaped.
+        const std::string binary = write("binary.txt", QByteArray("\x7f" "ELF\x02\x01\x1b[31m\n\xff\xfe\n"));
+        std::vector<Indicator> out;
+        problems.clear();
+        QVERIFY(!IndicatorList::loadFile(binary, out, problems, error));
+        QCOMPARE(error, binary + ": no addresses or networks in the indicator list (" + binary
+                            + ":1: not an IP address or network: '\\x7fELF\\x02\\x01\\x1b[31m')");
+        QVERIFY(out.empty());
+        QVERIFY(problems.empty());
+        const std::string comments = write("comments.txt", "# nothing yet\n\n");
+        QVERIFY(!IndicatorList::loadFile(comments, out, problems, error));
+        QCOMPARE(error, comments + ": no addresses or networks in the indicator list");
+
+        // Host bits set: kept (as the network it says), with a warning.
+        const std::string hosts = write("hosts.txt", "10.0.0.1/8 c2\n192.0.2.0/24\n2001:db8::1/32\n198.51.100.7\n");
+        problems.clear();
+        QVERIFY2(IndicatorList::loadFile(hosts, out, problems, error), error.c_str());
+        QCOMPARE(out.size(), size_t(4));
+        QVERIFY(out[0].prefix.contains(*IpAddress::parse("10.200.0.1")));
+        QCOMPARE(problems.size(), size_t(2));
+        QCOMPARE(problems[0], hosts + ":1: 10.0.0.1/8 has host bits set: it matches all of 10.0.0.0/8 (write "
+                                      "10.0.0.0/8, or 10.0.0.1 for the one host)");
+        QCOMPARE(problems[1], hosts + ":3: 2001:db8::1/32 has host bits set: it matches all of 2001:db8::/32 (write "
+                                      "2001:db8::/32, or 2001:db8::1 for the one host)");
     }
 
     void indicatorListKeepsGoodLinesAroundBadOnes()

@@ -161,6 +161,57 @@ private slots:
         QVERIFY2(err.contains(QStringLiteral("missing.pcap")), qPrintable(err));
     }
 
+    // Datagrams that could not be sent are flows no collector has: replay says how many and fails.
+    void replayFailsWhenSendsFail()
+    {
+        if (!QFileInfo::exists(QString::fromStdString(kExport)))
+            QSKIP("reference corpus not present");
+        uint16_t closed = 0;
+        {
+            UdpSender probe("127.0.0.1", 0);
+            QVERIFY(probe.ok());
+            closed = probe.port();
+        } // closed: the kernel answers port unreachable, later sends fail with ECONNREFUSED
+        QString err, out;
+        QCOMPARE(run({QStringLiteral("replay"), QString::fromStdString(kExport), QStringLiteral("--to"),
+                      QStringLiteral("127.0.0.1:%1").arg(closed), QStringLiteral("--pps"), QStringLiteral("2000"),
+                      QStringLiteral("--count"), QStringLiteral("100")}, &err, &out), 1);
+        static const QRegularExpression failed(QStringLiteral("flowsift-cli: (\\d+) of (\\d+) sends failed \\(last: "
+                                                              "Connection refused\\); is a collector listening on "
+                                                              "127\\.0\\.0\\.1:\\d+\\?"));
+        const auto m = failed.match(err);
+        QVERIFY2(m.hasMatch(), qPrintable(err + out));
+        QVERIFY(m.captured(1).toInt() > 0);
+        QVERIFY2(out.contains(QStringLiteral("send errors ") + m.captured(1)), qPrintable(out));
+    }
+
+    // A usage mistake is one line and a pointer to the command's help, not the whole manual.
+    void usageErrorsAreOneLine()
+    {
+        QString err, out;
+        QCOMPARE(run({QStringLiteral("collect"), QStringLiteral("--port"), QStringLiteral("x")}, &err), 2);
+        QCOMPARE(err, QStringLiteral("flowsift-cli: --port must be a number from 0 to 65535, not 'x'\n"
+                                     "see flowsift-cli collect --help\n"));
+        QCOMPARE(run({QStringLiteral("collect"), QStringLiteral("--exporter-idle-timeout"), QStringLiteral("-1")}, &err), 2);
+        QVERIFY2(err.startsWith(QStringLiteral("flowsift-cli: --exporter-idle-timeout must be a number from 0")),
+                 qPrintable(err));
+        QCOMPARE(run({QStringLiteral("bogus")}, &err), 2);
+        QCOMPARE(err, QStringLiteral("flowsift-cli: unknown command bogus\nsee flowsift-cli --help\n"));
+        QCOMPARE(run({QStringLiteral("analyze"), QStringLiteral("--nope")}, &err), 2);
+        QCOMPARE(err, QStringLiteral("flowsift-cli: unknown option --nope\nsee flowsift-cli analyze --help\n"));
+        // COMMAND --help is that command's part of the usage, and says how replay sends.
+        QCOMPARE(run({QStringLiteral("replay"), QStringLiteral("--help")}, &err, &out), 0);
+        QVERIFY2(out.startsWith(QStringLiteral("Usage:\n  flowsift-cli replay FILE --to HOST:PORT")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("127.0.0.2, 127.0.0.3")) && out.contains(QStringLiteral("--from ADDR")),
+                 qPrintable(out));
+        QVERIFY2(!out.contains(QStringLiteral("flowsift-cli collect")), qPrintable(out));
+        QCOMPARE(run({QStringLiteral("collect"), QStringLiteral("--help")}, &err, &out), 0);
+        QVERIFY2(out.contains(QStringLiteral("--exporter-idle-timeout")), qPrintable(out));
+        QCOMPARE(run({QStringLiteral("--help")}, &err, &out), 0);
+        QVERIFY2(out.contains(QStringLiteral("flowsift-cli analyze")) && out.contains(QStringLiteral("flowsift-cli replay")),
+                 qPrintable(out));
+    }
+
     void replayCommandPacesAndCounts()
     {
         if (!QFileInfo::exists(QString::fromStdString(kExport)))

@@ -9,6 +9,7 @@
 #include "decode/TemplateText.h"
 #include "io/CaptureReader.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -239,6 +240,52 @@ private slots:
         QVERIFY(said);
     }
 
+    // replay --from 127.0.0.1: every exporter from one address (its own port
+    // each), for a collector that accepts only that address.
+    void replayFromOneAddressPassesAnExporterFilter()
+    {
+        const std::string input = kExports + "mixed__softflowd-v9+pmacct-v9.pcap";
+        if (!QFileInfo::exists(QString::fromStdString(input)))
+            QSKIP("reference corpus not present");
+        const std::string casePath = freshCase();
+        FlowCollector::Settings settings = loopbackSettings(casePath);
+        std::string error;
+        QVERIFY(ExporterFilter::parse("127.0.0.1", settings.exporters, error));
+        FlowCollector collector;
+        QVERIFY2(collector.start(settings, error), error.c_str());
+        ExportReplayer replayer;
+        QVERIFY2(replayer.load(input, error), error.c_str());
+        ExportReplayer::Settings rs;
+        rs.target = "127.0.0.1:" + std::to_string(portOf(collector));
+        rs.datagramsPerSecond = 20000;
+        rs.sourceAddress = "127.0.0.1";
+        QVERIFY2(replayer.open(rs, error), error.c_str());
+        QVERIFY2(replayer.sourceDescription().rfind("127.0.0.1:", 0) == 0, replayer.sourceDescription().c_str());
+        std::atomic_bool cancel{false};
+        const ExportReplayer::Result sent = replayer.run(cancel);
+        QCOMPARE(sent.sendErrors, uint64_t(0));
+        QTRY_COMPARE_WITH_TIMEOUT(collector.stats().flowsStored, replayer.flowsInCapture(), 10000);
+        QVERIFY2(collector.stop(error), error.c_str());
+        QCOMPARE(collector.stats().rejected, uint64_t(0));
+        QCOMPARE(collector.stats().datagrams, sent.datagrams);
+        std::vector<uint16_t> ports;
+        for (const FlowRecord& r : readCase(casePath).flows) {
+            QCOMPARE(r.exporter.toString(), std::string("127.0.0.1"));
+            if (std::find(ports.begin(), ports.end(), r.exporterPort) == ports.end())
+                ports.push_back(r.exporterPort);
+        }
+        QCOMPARE(ports.size(), size_t(2)); // the two exporters stay apart by port
+
+        ExportReplayer other;
+        QVERIFY2(other.load(input, error), error.c_str());
+        rs.sourceAddress = "::1";
+        QVERIFY(!other.open(rs, error));
+        QVERIFY2(error.find("not of the same address family") != std::string::npos, error.c_str());
+        rs.sourceAddress = "localhost.example";
+        QVERIFY(!other.open(rs, error));
+        QVERIFY2(error.find("--from localhost.example: not an IP address") != std::string::npos, error.c_str());
+    }
+
     void dataBeforeItsTemplateIsHeldThenDecoded()
     {
         const std::string casePath = freshCase();
@@ -304,6 +351,58 @@ private slots:
         QVERIFY2(third.stop(error), error.c_str());
         QCOMPARE(third.stats().flowsStored, uint64_t(0));
         QCOMPARE(third.stats().droppedSets, uint64_t(1));
+    }
+
+    // Exporters idle past the timeout lose their decoder state, so a new one
+    // fits under maxExporters; one that keeps sending is kept; one that comes
+    // back decodes at once with its template from the case.
+    void idleExportersExpireAndReturnFromTheCase()
+    {
+        const std::string casePath = freshCase();
+        FlowCollector::Settings settings = loopbackSettings(casePath);
+        settings.limits.maxExporters = 2;
+        settings.exporterIdleTimeoutMs = 1500;
+        FlowCollector collector;
+        std::string error;
+        QVERIFY2(collector.start(settings, error), error.c_str());
+        const uint16_t port = portOf(collector);
+        UdpSender quiet, active, newcomer;
+        QVERIFY(quiet.ok() && active.ok() && newcomer.ok());
+        QVERIFY(quiet.send(v9Template(1), port));
+        QVERIFY(quiet.send(v9Data(2, {1}), port));
+        QVERIFY(active.send(v9Template(1), port));
+        QVERIFY(active.send(v9Data(2, {2}), port));
+        QTRY_COMPARE_WITH_TIMEOUT(collector.stats().flowsStored, uint64_t(2), 5000);
+        // Both exporters have state: a third is refused until one expires.
+        uint32_t sequence = 3;
+        QElapsedTimer t;
+        t.start();
+        while (collector.stats().exportersExpired == 0 && t.elapsed() < 15000) {
+            QVERIFY(active.send(v9Data(sequence++, {3}), port));
+            QTest::qWait(200);
+        }
+        QCOMPARE(collector.stats().exportersExpired, uint64_t(1)); // the quiet one, not the active one
+        QVERIFY(newcomer.send(v9Template(1), port));
+        QVERIFY(newcomer.send(v9Data(2, {4}), port));
+        QTRY_COMPARE_WITH_TIMEOUT(readCase(casePath).bytes, uint64_t(1001 + 1002 + 1004 + (sequence - 3) * 1003), 5000);
+        // Back after its expiry, with data only: decoded with the template stored in the case.
+        // (The active exporter stops now, so there is room when the quiet one returns.)
+        QTRY_COMPARE_WITH_TIMEOUT(collector.stats().exportersExpired, uint64_t(3), 10000);
+        QVERIFY(quiet.send(v9Data(3, {5}), port));
+        QTRY_COMPARE_WITH_TIMEOUT(collector.stats().exportersReturned, uint64_t(1), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(collector.stats().flowsStored, uint64_t(4 + (sequence - 3)), 5000);
+        QCOMPARE(collector.stats().heldSets, uint64_t(0));
+        QCOMPARE(collector.stats().bufferedSets, uint64_t(0));
+        QVERIFY2(collector.stop(error), error.c_str());
+        const FlowCollector::Stats s = collector.stats();
+        QCOMPARE(s.droppedSets, uint64_t(0));
+        QCOMPARE(readCase(casePath).bytes, uint64_t(1001 + 1002 + 1004 + 1005 + (sequence - 3) * 1003));
+        // The summary still counts what the quiet exporter sent before its expiry (2 datagrams) and after (1).
+        uint64_t quietDatagrams = 0;
+        for (const ExporterStats& e : collector.exporterStats())
+            if (e.key.port == quiet.port())
+                quietDatagrams += e.datagrams;
+        QCOMPARE(quietDatagrams, uint64_t(3));
     }
 
     // softflowd's IPFIX times are uptime-relative: decoding needs its

@@ -124,6 +124,70 @@ private slots:
                                            "exporter are not decoded; "));
     }
 
+    // A long-running collector forgets exporters that went quiet, so that new
+    // ones fit under maxExporters; the active ones keep their templates.
+    void idleExportersExpireAndMakeRoom()
+    {
+        DecoderLimits limits;
+        limits.maxExporters = 2;
+        ExportDecoder dec(limits);
+        auto at = [&dec](int64_t seconds, const std::vector<uint8_t>& d, uint16_t port) {
+            Out o;
+            dec.decode(kExporter, port, seconds * 1'000'000, d.data(), d.size(), o.flows, o.issues);
+            return o;
+        };
+        const auto templateAndData = ipfixMessage(kSecs, 0, 1, {setOf(2, basicTemplate(256)), setOf(256, basicRecord(1, 9))});
+        QCOMPARE(at(100, templateAndData, 5000).flows.size(), size_t(1));
+        QCOMPARE(at(100, templateAndData, 5001).flows.size(), size_t(1));
+        // 5000 waits for a template it never gets; 5001 keeps sending.
+        QCOMPARE(at(150, ipfixMessage(kSecs, 1, 1, {setOf(257, basicRecord(2, 9))}), 5000).flows.size(), size_t(0));
+        QCOMPARE(at(1000, ipfixMessage(kSecs, 1, 1, {setOf(256, basicRecord(3, 9))}), 5001).flows.size(), size_t(1));
+        QCOMPARE(dec.templateCount(), size_t(2));
+        QCOMPARE(dec.heldSets(), size_t(1));
+        // Full: a third exporter is refused.
+        QCOMPARE(at(1000, templateAndData, 5002).flows.size(), size_t(0));
+        QCOMPARE(dec.totals().exportersRefused, uint64_t(1));
+
+        std::vector<FlowRecord> flows;
+        std::vector<DecodeIssue> issues;
+        // Idle 850 s and 0 s: nothing is older than 900 s yet.
+        QVERIFY(dec.expireIdle(int64_t(1000) * 1'000'000, int64_t(900) * 1'000'000, flows, issues).empty());
+        const std::vector<ExporterStats> expired
+            = dec.expireIdle(int64_t(1200) * 1'000'000, int64_t(900) * 1'000'000, flows, issues);
+        QCOMPARE(expired.size(), size_t(1));
+        QCOMPARE(expired[0].key.port, uint16_t(5000));
+        QCOMPARE(expired[0].datagrams, uint64_t(2));
+        QCOMPARE(expired[0].flows, uint64_t(1));
+        QCOMPARE(expired[0].droppedSets, uint64_t(1));
+        QCOMPARE(reasons(issues), std::string("exporter 198.51.100.7:5000 domain 1: 1 data sets never decoded, no "
+                                              "template received before it went idle; "));
+        QVERIFY(flows.empty());
+        QCOMPARE(dec.totals().exportersExpired, uint64_t(1));
+        QCOMPARE(dec.cache().exporters().size(), size_t(1));
+        QCOMPARE(dec.templateCount(), size_t(1));
+        QCOMPARE(dec.heldSets(), size_t(0));
+        QCOMPARE(dec.pendingBytes(), size_t(0));
+        // The active one still decodes; a new one fits now.
+        QCOMPARE(at(1200, ipfixMessage(kSecs, 2, 1, {setOf(256, basicRecord(4, 9))}), 5001).flows.size(), size_t(1));
+        QCOMPARE(at(1200, templateAndData, 5002).flows.size(), size_t(1));
+        // Full again: the expired one is a new exporter now, and refused.
+        QCOMPARE(at(1200, ipfixMessage(kSecs, 2, 1, {setOf(256, basicRecord(5, 9))}), 5000).flows.size(), size_t(0));
+        QCOMPARE(dec.totals().exportersRefused, uint64_t(2));
+    }
+
+    // Restored exporters (a collector's restart) have sent nothing yet: their idle time starts at the first check.
+    void restoredExportersStartTheirIdleTimeAtTheFirstCheck()
+    {
+        ExportDecoder dec;
+        dec.restoreTemplate({kExporter, 4739, 1, 10}, 256, false, {{8, 4}, {12, 4}});
+        std::vector<FlowRecord> flows;
+        std::vector<DecodeIssue> issues;
+        QVERIFY(dec.expireIdle(int64_t(5000) * 1'000'000, 1'000'000, flows, issues).empty());
+        QVERIFY(dec.expireIdle(int64_t(5001) * 1'000'000, 1'000'000, flows, issues).empty());
+        QCOMPARE(dec.expireIdle(int64_t(5002) * 1'000'000, 1'000'000, flows, issues).size(), size_t(1));
+        QCOMPARE(dec.templateCount(), size_t(0));
+    }
+
     void templatesPerExporter()
     {
         DecoderLimits limits;

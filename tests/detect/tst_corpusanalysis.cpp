@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -262,6 +263,39 @@ private slots:
         QVERIFY(cli.waitForFinished(30000));
         QCOMPARE(cli.exitCode(), 1);
         QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains(QStringLiteral("missing.pcap")));
+    }
+
+    // An --output that cannot be written is found before the analysis, not after it.
+    void unwritableOutputFailsBeforeTheAnalysis()
+    {
+        const QString sample = kCorpus + QStringLiteral("/exports/enterprise4h__softflowd-v9.pcap");
+        if (!QFileInfo::exists(sample))
+            QSKIP("reference corpus not present");
+        const QString db = m_dir.filePath(QStringLiteral("unwritable.flowsift"));
+        QProcess cli;
+        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH),
+                  {QStringLiteral("analyze"), QStringLiteral("--flow-file"), sample, QStringLiteral("--db"), db,
+                   QStringLiteral("--output"), m_dir.filePath(QStringLiteral("no-such-folder/report.json"))});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 1);
+        const QString err = QString::fromUtf8(cli.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("no-such-folder/report.json: cannot write: No such file or directory")),
+                 qPrintable(err));
+        QVERIFY2(!err.contains(QStringLiteral("flows imported")), qPrintable(err)); // nothing was imported
+        QVERIFY(!QFileInfo::exists(db));
+        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH), {QStringLiteral("analyze"), QStringLiteral("--flow-file"), sample,
+                                                      QStringLiteral("--output"), m_dir.path()});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 1);
+        QVERIFY(QString::fromUtf8(cli.readAllStandardError()).contains(QStringLiteral("is a directory")));
+        // A writable path is checked without leaving a file behind when the run then fails.
+        const QString report = m_dir.filePath(QStringLiteral("report.json"));
+        cli.start(QStringLiteral(FLOWSIFT_CLI_PATH), {QStringLiteral("analyze"), QStringLiteral("--flow-file"),
+                                                      m_dir.filePath(QStringLiteral("missing.pcap")),
+                                                      QStringLiteral("--output"), report});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 1);
+        QVERIFY(!QFileInfo::exists(report));
     }
 };
 
