@@ -109,15 +109,15 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
         }
     }
 
-    struct Slot {
+    struct Place {
         const ScanTargets::Target* target = nullptr; // nullptr: the group's "+N more"
         size_t group = 0;
         size_t more = 0;
     };
-    std::vector<Slot> slots;
+    std::vector<Place> places;
     std::vector<std::pair<size_t, size_t>> groupSlots; // first, count
     for (size_t g = 0; g < byGroup.size(); ++g) {
-        const size_t first = slots.size();
+        const size_t first = places.size();
         const size_t shown = std::min(allot[g], byGroup[g].size());
         std::vector<const ScanTargets::Target*> drawn(byGroup[g].begin(), byGroup[g].begin() + std::ptrdiff_t(shown));
         // Around the circle in address (port) order within the group.
@@ -125,17 +125,17 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
             return std::tie(a->host, a->port) < std::tie(b->host, b->port);
         });
         for (auto* t : drawn)
-            slots.push_back({t, g, 0});
+            places.push_back({t, g, 0});
         if (shown < byGroup[g].size())
-            slots.push_back({nullptr, g, byGroup[g].size() - shown});
-        groupSlots.emplace_back(first, slots.size() - first);
+            places.push_back({nullptr, g, byGroup[g].size() - shown});
+        groupSlots.emplace_back(first, places.size() - first);
     }
     const size_t gaps = s.groups.size() > 1 ? s.groups.size() * 2 : 0;
-    const double positions = double(slots.size() + gaps);
-    const size_t rings = std::max<size_t>(1, (slots.size() + 79) / 80);
-    const double r0 = std::max(150.0, std::min(320.0, double(slots.size()) * 2.2));
+    const double positions = double(places.size() + gaps);
+    const size_t rings = std::max<size_t>(1, (places.size() + 79) / 80);
+    const double r0 = std::max(150.0, std::min(320.0, double(places.size()) * 2.2));
     const double ringStep = 26;
-    const double node = slots.size() > 120 ? 9 : 12;
+    const double node = places.size() > 120 ? 9 : 12;
     const QPen edgeOpen(PlotStyle::openColor(), 1.2);
 
     double position = 0;
@@ -147,21 +147,21 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
             position += 1; // a gap before each group
         const double firstPos = position;
         for (size_t k = 0; k < groupSlots[g].second; ++k) {
-            const Slot& slot = slots[groupSlots[g].first + k];
+            const Place& place = places[groupSlots[g].first + k];
             const double angle = 2 * std::numbers::pi * position / positions - std::numbers::pi / 2;
             const double radius = r0 + ringStep * double(k % rings);
             const QPointF at(radius * std::cos(angle), radius * std::sin(angle));
             outer[g] = std::max(outer[g], radius);
             position += 1;
-            if (!slot.target) {
+            if (!place.target) {
                 const double d = node * 2.2;
                 auto* more = scene->addEllipse(at.x() - d / 2, at.y() - d / 2, d, d, QPen(QColor(0x90, 0x90, 0x90), 1),
                                                QColor(0xdd, 0xdd, 0xdd));
                 more->setZValue(2);
                 more->setData(KindKey, MoreNode);
-                more->setToolTip(tr("%n more target(s) of %1 not drawn", nullptr, int(slot.more))
-                                     .arg(s.groups[slot.group].label));
-                auto* label = addText(scene, tr("+%1").arg(locale.toString(qulonglong(slot.more))), 10, true);
+                more->setToolTip(tr("%n more target(s) of %1 not drawn", nullptr, int(place.more))
+                                     .arg(s.groups[place.group].label));
+                auto* label = addText(scene, tr("+%1").arg(locale.toString(qulonglong(place.more))), 10, true);
                 label->setPos(at + QPointF(std::cos(angle) * (d / 2 + 3), std::sin(angle) * (d / 2 + 3))
                               - QPointF(std::cos(angle) < 0 ? label->boundingRect().width() : 0,
                                         label->boundingRect().height() / 2));
@@ -170,7 +170,7 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
                 edge->setZValue(0);
                 continue;
             }
-            const ScanTargets::Target& t = *slot.target;
+            const ScanTargets::Target& t = *place.target;
             const QColor c = colourOf(t.outcome);
             QColor edgeColour = c;
             edgeColour.setAlpha(t.outcome == ScanTargets::Outcome::Silent ? 60 : 170);
@@ -187,7 +187,7 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
                                      locale.toString(qulonglong(t.attempts)), locale.toString(qulonglong(t.answered)),
                                      locale.toString(qulonglong(t.failed)), DisplayFormat::utcTime(t.firstMs)));
             ++drawnNodes;
-            const bool label = slots.size() <= 48 || t.outcome == ScanTargets::Outcome::Open;
+            const bool label = places.size() <= 48 || t.outcome == ScanTargets::Outcome::Open;
             if (label) {
                 auto* text = addText(scene, shortName(s, t), 10, t.outcome == ScanTargets::Outcome::Open,
                                      t.outcome == ScanTargets::Outcome::Open ? PlotStyle::openColor().darker(150)

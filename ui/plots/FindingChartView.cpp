@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QStackedWidget>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
