@@ -18,7 +18,7 @@ class FanOutGraph final : public QGraphicsView {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(FanOutGraph)
 public:
-    static constexpr size_t kMaxNodes = 240;
+    static constexpr size_t kMaxNodes = 300; // a whole /24 sweep still draws one node per host
     // QGraphicsItem::data keys of a target node.
     enum ItemData { AddressKey = 0, PortKey = 1, KindKey = 2 };
     enum NodeKind { SourceNode = 1, TargetNode = 2, MoreNode = 3 };

@@ -15,7 +15,6 @@
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("FindingFlowsLoader", text); }
 
 std::string proto(uint8_t p) { return TextFormat::protocolName(p); }
 

@@ -89,8 +89,15 @@ void render(QCustomPlot* plot, QPainter* painter, const QRectF& target)
     }
     painter->save();
     painter->translate(target.topLeft());
-    painter->scale(scale, scale);
-    painter->setClipRect(QRectF(0, 0, w, h), Qt::IntersectClip);
+    // QPicture replays at the target device's resolution relative to its own
+    // (a 300 dpi PDF would get the chart 3x too big): undo that, scale to target.
+    const QPaintDevice* device = painter->device();
+    const double dpiRatio = device && device->logicalDpiX() > 0
+        ? double(picture.logicalDpiX()) / double(device->logicalDpiX()) : 1.0;
+    const double dpiRatioY = device && device->logicalDpiY() > 0
+        ? double(picture.logicalDpiY()) / double(device->logicalDpiY()) : 1.0;
+    painter->scale(scale * dpiRatio, scale * dpiRatioY);
+    painter->setClipRect(QRectF(0, 0, w / dpiRatio, h / dpiRatioY), Qt::IntersectClip);
     picture.play(painter);
     painter->restore();
 }

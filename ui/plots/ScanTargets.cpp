@@ -109,15 +109,13 @@ ScanTargets ScanTargets::compute(const Finding& f, const std::vector<Conversatio
     }
     auto groupOf = [&](const Target& t) {
         QString label;
-        int64_t order = 0;
         if (out.vertical) {
-            const int lo = t.port / band * band;
-            label = QCoreApplication::translate("ScanTargets", "ports %1–%2").arg(std::max(lo, 1)).arg(lo + band - 1);
-            order = lo;
+            // Bands of round size from 1 (1–64, 65–128, …): a 1–1024 sweep makes 16.
+            const int lo = t.port == 0 ? 0 : (t.port - 1) / band * band + 1;
+            label = QCoreApplication::translate("ScanTargets", "ports %1–%2").arg(lo).arg(std::min(lo + band - 1, 65535));
         } else {
             label = subnetOf(t.host);
         }
-        (void)order;
         return label;
     };
     for (auto& [key, t] : byTarget) {
