@@ -56,7 +56,9 @@ void BeaconHistogramPlot::rebuild()
     const BeaconIntervals& d = m_data;
     const PlotStyle::IntervalUnit unit = PlotStyle::intervalUnit(d.periodS > 0 ? d.periodS : 60);
 
-    auto* title = new QCPTextElement(p, tr("Intervals between beats"), PlotStyle::font(12, true));
+    const QString heading = d.pair.isEmpty() ? tr("Intervals between beats")
+                                             : tr("Intervals between beats: %1, %n beat(s)", nullptr, int(d.beats.size())).arg(d.pair);
+    auto* title = new QCPTextElement(p, heading, PlotStyle::font(12, true));
     p->plotLayout()->addElement(0, 0, title);
     m_histRect = new QCPAxisRect(p);
     m_beatRect = new QCPAxisRect(p);
@@ -138,9 +140,10 @@ void BeaconHistogramPlot::rebuild()
         label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
         label->setFont(PlotStyle::font(11, true));
         label->setColor(PlotStyle::accentColor());
+        // Jitter as the detector states it (interquartile range over the period); the band spans that range.
         label->setText(tr("period %1 %2, jitter ±%3 %")
                            .arg(number(d.periodS / unit.seconds, d.periodS / unit.seconds < 10 ? 2 : 1), unit.name,
-                                number(d.jitterPct / 2, 1)));
+                                number(d.jitterPct, 0)));
         if (d.longer > 0) {
             auto* more = new QCPItemText(p);
             more->setClipAxisRect(m_histRect);

@@ -22,6 +22,9 @@ BeaconIntervals BeaconIntervals::compute(const Finding& f, const std::vector<Con
                                          int64_t beatMergeMs)
 {
     BeaconIntervals out;
+    if (f.src && !f.dst.empty())
+        out.pair = QString::fromStdString(f.src->toString()) + QStringLiteral(" → ")
+            + QString::fromStdString(f.dst.front().toString());
     for (const Conversation& c : conversations) {
         if (f.src && c.client != *f.src)
             continue;

@@ -3,6 +3,8 @@
 #include "detect/Conversation.h"
 #include "model/Finding.h"
 
+#include <QString>
+
 #include <cstdint>
 #include <vector>
 
@@ -24,6 +26,7 @@ public:
     static BeaconIntervals compute(const Finding& finding, const std::vector<Conversation>& conversations,
                                    int64_t beatMergeMs = 2000);
 
+    QString pair; // "10.0.5.23 → 203.0.113.77"
     std::vector<Beat> beats;
     std::vector<double> intervalsS; // between consecutive beats, seconds
     double periodS = 0;             // the finding's period (evidence), else the median interval

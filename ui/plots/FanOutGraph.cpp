@@ -136,6 +136,10 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
     const double r0 = std::max(150.0, std::min(320.0, double(places.size()) * 2.2));
     const double ringStep = 26;
     const double node = places.size() > 120 ? 9 : 12;
+    // Text grows with the graph, so that it stays readable when the graph is fitted to a view or a page.
+    const double fs = std::max(1.0, r0 / 190);
+    auto px = [fs](int base) { return int(std::lround(base * fs)); };
+    const size_t answered = s.answeredTargets();
     const QPen edgeOpen(PlotStyle::openColor(), 1.2);
 
     double position = 0;
@@ -161,7 +165,7 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
                 more->setData(KindKey, MoreNode);
                 more->setToolTip(tr("%n more target(s) of %1 not drawn", nullptr, int(place.more))
                                      .arg(s.groups[place.group].label));
-                auto* label = addText(scene, tr("+%1").arg(locale.toString(qulonglong(place.more))), 10, true);
+                auto* label = addText(scene, tr("+%1").arg(locale.toString(qulonglong(place.more))), px(10), true);
                 label->setPos(at + QPointF(std::cos(angle) * (d / 2 + 3), std::sin(angle) * (d / 2 + 3))
                               - QPointF(std::cos(angle) < 0 ? label->boundingRect().width() : 0,
                                         label->boundingRect().height() / 2));
@@ -187,9 +191,10 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
                                      locale.toString(qulonglong(t.attempts)), locale.toString(qulonglong(t.answered)),
                                      locale.toString(qulonglong(t.failed)), DisplayFormat::utcTime(t.firstMs)));
             ++drawnNodes;
-            const bool label = places.size() <= 48 || t.outcome == ScanTargets::Outcome::Open;
+            const bool label = places.size() <= 48 || t.outcome == ScanTargets::Outcome::Open
+                || (answered <= 40 && t.answered > 0);
             if (label) {
-                auto* text = addText(scene, shortName(s, t), 10, t.outcome == ScanTargets::Outcome::Open,
+                auto* text = addText(scene, shortName(s, t), px(10), t.outcome == ScanTargets::Outcome::Open,
                                      t.outcome == ScanTargets::Outcome::Open ? PlotStyle::openColor().darker(150)
                                                                              : QColor(0x40, 0x40, 0x40));
                 const QRectF br = text->boundingRect();
@@ -214,21 +219,21 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
             : tr("%1\n%2 hosts, %3 answered").arg(grp.label, locale.toString(qulonglong(grp.targets)), locale.toString(qulonglong(grp.answered)));
         if (s.groups.size() > 12 && s.vertical) {
             // Many bands: one line each keeps them apart.
-            auto* item = addText(scene, tr("%1 (%2)").arg(grp.label, locale.toString(qulonglong(grp.answered))), 10, false,
+            auto* item = addText(scene, tr("%1 (%2)").arg(grp.label, locale.toString(qulonglong(grp.answered))), px(10), false,
                                  QColor(0x30, 0x30, 0x30));
             const QRectF br = item->boundingRect();
             item->setPos(r * std::cos(a) - (std::cos(a) < -0.2 ? br.width() : std::cos(a) > 0.2 ? 0 : br.width() / 2),
                          r * std::sin(a) - br.height() / 2);
             continue;
         }
-        auto* item = addText(scene, text, 11, false, QColor(0x30, 0x30, 0x30));
+        auto* item = addText(scene, text, px(11), false, QColor(0x30, 0x30, 0x30));
         const QRectF br = item->boundingRect();
         item->setPos(r * std::cos(a) - (std::cos(a) < -0.2 ? br.width() : std::cos(a) > 0.2 ? 0 : br.width() / 2),
                      r * std::sin(a) - (std::sin(a) < -0.2 ? br.height() : std::sin(a) > 0.2 ? 0 : br.height() / 2));
     }
 
     // The scanner.
-    auto* centre = addText(scene, s.sourceLabel, 12, true, Qt::white);
+    auto* centre = addText(scene, s.sourceLabel, px(12), true, Qt::white);
     const QRectF cb = centre->boundingRect().adjusted(-8, -5, 8, 5);
     auto* box = scene->addRect(QRectF(-cb.width() / 2, -cb.height() / 2, cb.width(), cb.height()), QPen(Qt::NoPen),
                                QColor(0x30, 0x3a, 0x4a));
@@ -249,24 +254,26 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
         {ScanTargets::Outcome::Open, s.count(ScanTargets::Outcome::Open)},
         {ScanTargets::Outcome::Refused, s.count(ScanTargets::Outcome::Refused)},
         {ScanTargets::Outcome::Silent, s.count(ScanTargets::Outcome::Silent)}};
-    double ly = y - 18 * 3 - 22;
+    const double row = px(11) * 1.6;
+    double ly = y - row * 3 - px(12) * 1.8 - (drawnNodes < total ? row : 0);
     auto* heading = addText(scene,
                             s.vertical ? tr("%1 ports probed on %2").arg(locale.toString(qulonglong(total)),
                                                                         s.targets.empty() ? QString() : QString::fromStdString(s.targets.front().host.toString()))
                                        : tr("%1 hosts probed").arg(locale.toString(qulonglong(total))),
-                            12, true);
+                            px(12), true);
     heading->setPos(x, ly - 4);
-    ly += 20;
+    ly += px(12) * 1.8;
     for (const auto& [o, n] : rows) {
         const QColor c = colourOf(o);
-        scene->addEllipse(x, ly + 3, 10, 10, QPen(c.darker(140), 0.8), c);
-        auto* t = addText(scene, tr("%1: %2").arg(ScanTargets::outcomeText(o), locale.toString(qulonglong(n))), 11, false);
-        t->setPos(x + 16, ly);
-        ly += 18;
+        const double d = px(10);
+        scene->addEllipse(x, ly + (row - d) / 2 - 1, d, d, QPen(c.darker(140), 0.8), c);
+        auto* t = addText(scene, tr("%1: %2").arg(ScanTargets::outcomeText(o), locale.toString(qulonglong(n))), px(11), false);
+        t->setPos(x + d + 6, ly);
+        ly += row;
     }
     if (drawnNodes < total) {
         auto* t = addText(scene, tr("%1 of them drawn; the rest in the grey nodes").arg(locale.toString(qulonglong(drawnNodes))),
-                          10, false, QColor(0x60, 0x60, 0x60));
+                          px(10), false, QColor(0x60, 0x60, 0x60));
         t->setPos(x, ly);
     }
     scene->setSceneRect(scene->itemsBoundingRect().adjusted(-16, -16, 16, 16));
@@ -280,7 +287,12 @@ void FanOutGraph::render(QPainter* painter, const QRectF& target, const ScanTarg
     painter->save();
     painter->setRenderHint(QPainter::Antialiasing);
     painter->fillRect(target, Qt::white);
-    scene.render(painter, target, scene.sceneRect(), Qt::KeepAspectRatio);
+    // Centred in target (QGraphicsScene::render keeps the aspect ratio but aligns top left).
+    const QRectF source = scene.sceneRect();
+    const double k = std::min(target.width() / source.width(), target.height() / source.height());
+    const QSizeF size(source.width() * k, source.height() * k);
+    const QRectF centred(target.center() - QPointF(size.width() / 2, size.height() / 2), size);
+    scene.render(painter, centred, source, Qt::IgnoreAspectRatio);
     painter->restore();
 }
 

@@ -19,7 +19,7 @@ QFont font(int pixelSize, bool bold)
 
 QColor openColor() { return QColor(0x2e, 0x9e, 0x4f); }
 QColor refusedColor() { return QColor(0xe6, 0x8a, 0x00); }
-QColor silentColor() { return QColor(0xc6, 0x28, 0x28); }
+QColor silentColor() { return QColor(0xd0, 0x5a, 0x5a); }
 QColor noneColor() { return QColor(0xee, 0xee, 0xee); }
 QColor accentColor() { return QColor(0x1f, 0x5f, 0xbf); }
 QColor gridColor() { return QColor(0xe0, 0xe0, 0xe0); }

@@ -42,7 +42,11 @@ Geometry geometryOf(const ScanTargets& s, const QRectF& rect)
         return g;
     g.wrapped = s.hosts.size() == 1 && s.ports.size() > size_t(PortHostMatrix::kWrapColumns);
     if (g.wrapped) {
-        g.firstPort = s.ports.front() / PortHostMatrix::kWrapColumns * PortHostMatrix::kWrapColumns;
+        // Rows of round ranges from 1 (1–64, 65–128, …): a 1–1024 sweep fills 16 rows exactly.
+        const int lowest = std::max<int>(s.ports.front(), 1);
+        g.firstPort = (lowest - 1) / PortHostMatrix::kWrapColumns * PortHostMatrix::kWrapColumns + 1;
+        if (s.ports.front() == 0)
+            g.firstPort = 0;
         g.cols = PortHostMatrix::kWrapColumns;
         g.rows = (s.ports.back() - g.firstPort) / PortHostMatrix::kWrapColumns + 1;
     } else {
@@ -173,7 +177,7 @@ void PortHostMatrix::paint(QPainter* painter, const QRectF& rect, const ScanTarg
     const int every = std::max(1, int(std::ceil(12.0 / g.cellH)));
     for (int row = 0; row < g.rows; row += every) {
         const QString label = g.wrapped
-            ? tr("%1–%2").arg(std::max(1, g.firstPort + row * g.cols)).arg(g.firstPort + row * g.cols + g.cols - 1)
+            ? tr("%1–%2").arg(g.firstPort + row * g.cols).arg(std::min(g.firstPort + row * g.cols + g.cols - 1, 65535))
             : QString::fromStdString(s.hosts[size_t(row)].toString());
         painter->drawText(QRectF(rect.left() + 4, g.grid.top() + row * g.cellH, g.grid.left() - rect.left() - 10, g.cellH),
                           Qt::AlignRight | Qt::AlignVCenter, label);

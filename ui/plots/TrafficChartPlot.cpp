@@ -38,6 +38,15 @@ TrafficChartPlot::TrafficChartPlot(QWidget* parent)
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, &TrafficChartPlot::showTip);
+    // Title above, legend in a row of its own below the axes: never over the bars.
+    m_plot->plotLayout()->insertRow(0);
+    m_plot->plotLayout()->addElement(0, 0, new QCPTextElement(m_plot, QString(), PlotStyle::font(12, true)));
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->plotLayout()->addElement(2, 0, m_plot->legend);
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->plotLayout()->setRowStretchFactor(2, 0.001);
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
     rebuild();
 }
 
@@ -52,10 +61,6 @@ void TrafficChartPlot::rebuild()
     QCustomPlot* p = m_plot;
     p->clearItems();
     p->clearPlottables();
-    if (p->plotLayout()->rowCount() < 2) {
-        p->plotLayout()->insertRow(0);
-        p->plotLayout()->addElement(0, 0, new QCPTextElement(p, QString(), PlotStyle::font(12, true)));
-    }
     if (auto* title = qobject_cast<QCPTextElement*>(p->plotLayout()->element(0, 0)))
         title->setText(m_data.title);
     PlotStyle::style(p);
@@ -158,7 +163,7 @@ void TrafficChartPlot::rebuild()
     x->setRange(t0, t1);
     y->setRange(0, std::max(1.0, peak * 1.25));
     p->legend->setVisible(!d.series.empty());
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    p->legend->setBorderPen(Qt::NoPen);
     connect(x, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), x, [x](const QCPRange& r) {
         PlotStyle::setTimeAxis(x, r.size());
     });
