@@ -14,7 +14,9 @@
 #include "plots/TrafficChartPlot.h"
 #include "query/FlowFilter.h"
 #include "store/FlowStore.h"
+#include "widgets/FindingDetailsView.h"
 #include "widgets/FindingsFilterBar.h"
+#include "widgets/MainWindow.h"
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +34,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTableView>
 #include <QTest>
 
 #include <fstream>
@@ -90,6 +93,7 @@ private slots:
     void loaderReportsBadCase();
     void findingsFiltersCombine();
     void chartsRenderIntoImagesAndPdf();
+    void findingsPaneInTheWindow();
 
 private:
     const Finding* find(const std::string& type, const std::string& subtype, const char* src, const char* dst = nullptr) const;
@@ -491,6 +495,53 @@ void TestFindingCharts::chartsRenderIntoImagesAndPdf()
     QVERIFY2(words.contains(QStringLiteral("Intervals between beats")), qPrintable(words.left(400)));
     QVERIFY(words.contains(QStringLiteral("hosts probed")));
     QVERIFY(words.contains(QStringLiteral("10.0.8.14")));
+}
+
+void TestFindingCharts::findingsPaneInTheWindow()
+{
+    // The window on the sample, each kind of chart selected in turn; the screenshots are kept for a look.
+    const QString out = QStringLiteral(FLOWSIFT_BINARY_DIR) + QStringLiteral("/finding-charts");
+    QDir().mkpath(out);
+    MainWindow window;
+    window.resize(1500, 940);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy finished(&window, &MainWindow::analysisFinished);
+    window.openCapture(QStringLiteral(FLOWSIFT_SOURCE_DIR) + QLatin1String(kSample));
+    QVERIFY(finished.wait(180'000));
+    window.tabs()->setCurrentIndex(MainWindow::FindingsTab);
+    FindingChartView* chart = window.findingDetails()->chartView();
+    QAbstractItemModel* rows = window.findingsView()->model();
+    struct Pick {
+        const char* type;
+        const char* subtype;
+        const char* source;
+        FindingChartView::Chart chart;
+    };
+    const Pick picks[] = {{"beacon", "", "10.0.5.23", FindingChartView::Chart::BeaconHistogram},
+                          {"port_scan", "horizontal", "10.0.8.14", FindingChartView::Chart::FanOut},
+                          {"port_scan", "vertical", "10.0.8.14", FindingChartView::Chart::FanOut},
+                          {"exfiltration", "", "10.0.3.7", FindingChartView::Chart::Traffic},
+                          {"volumetric", "", "", FindingChartView::Chart::Traffic}};
+    for (const Pick& pick : picks) {
+        int row = -1;
+        for (int r = 0; r < rows->rowCount() && row < 0; ++r) {
+            const QString type = rows->index(r, FindingsModel::TypeColumn).data(FindingsModel::RawValueRole).toString();
+            const QString text = rows->index(r, FindingsModel::TypeColumn).data().toString();
+            const QString source = rows->index(r, FindingsModel::SourceColumn).data().toString();
+            if (type == QLatin1String(pick.type) && text.contains(QLatin1String(pick.subtype))
+                && source == QLatin1String(pick.source))
+                row = r;
+        }
+        QVERIFY2(row >= 0, pick.type);
+        QSignalSpy ready(chart, &FindingChartView::chartReady);
+        window.findingsView()->selectRow(row);
+        QVERIFY(ready.wait(30'000));
+        QCOMPARE(chart->currentChart(), pick.chart);
+        QVERIFY(chart->isVisible());
+        QTest::qWait(100);
+        QVERIFY(window.grab().save(out + QStringLiteral("/window-%1%2.png").arg(QLatin1String(pick.type), QLatin1String(pick.subtype))));
+    }
 }
 
 QTEST_MAIN(TestFindingCharts)

@@ -61,6 +61,7 @@ FindingsFilterBar::FindingsFilterBar(FindingsFilterProxy* proxy, QWidget* parent
     layout->addWidget(m_severity);
     layout->addWidget(m_host);
     layout->addWidget(m_clear);
+    layout->addStretch(1);
 
     setFindings({});
     connect(m_type, &QComboBox::currentIndexChanged, this, &FindingsFilterBar::applyType);

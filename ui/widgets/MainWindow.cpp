@@ -278,11 +278,13 @@ void MainWindow::createCentralWidget()
     filterRow->addSpacing(8);
     filterRow->addWidget(m_countLabel);
     filterRow->addStretch(1);
-    m_filterBar = new FindingsFilterBar(m_proxy, this);
-    filterRow->addWidget(m_filterBar);
-    m_filter->setMinimumWidth(220);
+    m_filter->setMinimumWidth(260);
     filterRow->addWidget(m_filter);
     tableLayout->addLayout(filterRow);
+    // Type, severity and host filters on a row of their own: the title row is full.
+    m_filterBar = new FindingsFilterBar(m_proxy, this);
+    m_filterBar->setContentsMargins(6, 0, 6, 0);
+    tableLayout->addWidget(m_filterBar);
     tableLayout->addWidget(m_table, 1);
 
     m_details = new FindingDetailsView(this);
