@@ -173,7 +173,10 @@ void FindingChartView::showFlows(const FindingFlows& flows)
     case Chart::None:
         break;
     }
-    const QString note = truncationNote(flows);
+    QString note = truncationNote(flows);
+    if (m_chart == Chart::FanOut)
+        note = (note.isEmpty() ? QString() : note + QStringLiteral("  ·  "))
+            + tr("Wheel or +/− zooms, 0 fits, drag pans; double-click a host to open it.");
     m_title->setText(note);
     m_title->setVisible(!note.isEmpty());
     emit chartReady();
