@@ -224,7 +224,8 @@ void MainWindow::createActions()
     m_exportAction->setEnabled(false);
     file->addSeparator();
     QAction* closeTab = file->addAction(tr("&Close Host Tab"), this, &MainWindow::closeCurrentHostTab);
-    closeTab->setShortcut(QKeySequence::Close);
+    // Spelt out: the platform's standard Close may be Ctrl+F4 only (Windows key scheme).
+    closeTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_W), QKeySequence(Qt::CTRL | Qt::Key_F4)});
     closeTab->setStatusTip(tr("Close the host drill-down shown"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
