@@ -160,7 +160,7 @@ SettingsDialog::SettingsDialog(const DetectionSettings& settings, bool localTime
     showSettings(settings);
     // In font units, so the dialog grows with the font (high DPI, large fonts).
     const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    resize(60 * em, 40 * fontMetrics().height());
+    resize(72 * em, 44 * fontMetrics().height());
 }
 
 QWidget* SettingsDialog::createNetworksTab()
@@ -550,7 +550,8 @@ void SettingsDialog::exportFile()
 
 QString SettingsDialog::configFilePath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/detection.json");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+        + QStringLiteral("/flowsift/detection.json");
 }
 
 bool SettingsDialog::loadSaved(DetectionSettings& settings, QString& error)

@@ -41,7 +41,7 @@ public:
     QPlainTextEdit* internalNetworksEdit() const { return m_networks; }
     QTableWidget* suppressionsTable() const { return m_rules; }
 
-    // The user's saved configuration: ~/.config/Flowsift/detection.json.
+    // The user's saved configuration: ~/.config/flowsift/detection.json.
     static QString configFilePath();
     // Applies the saved file over the defaults (no file: defaults). False with error on a bad file.
     static bool loadSaved(DetectionSettings& settings, QString& error);

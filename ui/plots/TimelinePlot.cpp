@@ -407,7 +407,8 @@ void TimelinePlot::styleSpan(int index)
     fill.setAlpha(highlighted ? (wide ? 60 : 110) : (wide ? 14 : 50));
     QColor edge = base;
     edge.setAlpha(highlighted ? 255 : (wide ? 90 : 150));
-    span.rect->setBrush(fill);
+    // Wide spans (long beacons) stacked up would tint the whole plot: edges only until selected.
+    span.rect->setBrush(wide && !highlighted ? QBrush(Qt::NoBrush) : QBrush(fill));
     span.rect->setPen(highlighted ? QPen(edge, 2) : QPen(edge, 1, wide ? Qt::DashLine : Qt::SolidLine));
 
     QColor labelFill = base;

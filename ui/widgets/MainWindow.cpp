@@ -1246,8 +1246,11 @@ void MainWindow::restoreLayout()
         resize(std::max(1280, 80 * line), std::max(800, 50 * line));
     }
     const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
-    if (!state.isEmpty())
-        restoreState(state);
+    if (state.isEmpty() || !restoreState(state)) {
+        // First start: the hosts list wide enough for an IPv6 address and its score.
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("hostsDock")))
+            resizeDocks({dock}, {22 * fontMetrics().horizontalAdvance(QLatin1Char('M'))}, Qt::Horizontal);
+    }
     m_plot->setShowAllSeverities(settings.value(QStringLiteral("view/showInfoFindings"), false).toBool());
     restoreSplitters(this);
 }

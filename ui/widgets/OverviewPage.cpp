@@ -45,6 +45,14 @@ QStandardItem* numberItem(const QString& text, quint64 raw)
     return item;
 }
 
+// File names have no spaces to wrap at: offer breaks after _ . - (zero-width spaces).
+QString breakable(QString text)
+{
+    for (const QChar c : {QLatin1Char('_'), QLatin1Char('.'), QLatin1Char('-'), QLatin1Char('/')})
+        text.replace(c, QString(c) + QChar(0x200B));
+    return text;
+}
+
 QLabel* valueLabel(QWidget* parent)
 {
     auto* label = new QLabel(parent);
@@ -103,6 +111,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     summaryScroll->setWidget(m_summaryBox);
     summaryScroll->setWidgetResizable(true);
     summaryScroll->setFrameShape(QFrame::NoFrame);
+    summaryScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // values wrap instead
 
     auto* talkersPane = new QWidget(this);
     auto* talkersLayout = new QVBoxLayout(talkersPane);
@@ -112,6 +121,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     m_talkersView = makeTable(m_talkers);
     m_talkersView->setToolTip(tr("Double-click a host (or press Enter) to open its drill-down"));
     m_talkersView->sortByColumn(TalkerBytes, Qt::DescendingOrder);
+    m_talkersView->horizontalHeader()->setSectionResizeMode(TalkerHost, QHeaderView::Stretch);
     talkersLayout->addWidget(m_talkersView, 1);
 
     auto* portsPane = new QWidget(this);
@@ -127,6 +137,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     portsLayout->addLayout(portsHeader);
     m_portsView = makeTable(m_ports);
     m_portsView->sortByColumn(PortBytes, Qt::DescendingOrder);
+    m_portsView->horizontalHeader()->setSectionResizeMode(PortService, QHeaderView::Stretch);
     portsLayout->addWidget(m_portsView, 1);
 
     auto* bottom = new QSplitter(Qt::Horizontal, this);
@@ -134,9 +145,11 @@ OverviewPage::OverviewPage(QWidget* parent)
     bottom->addWidget(summaryScroll);
     bottom->addWidget(talkersPane);
     bottom->addWidget(portsPane);
-    bottom->setStretchFactor(0, 4);
-    bottom->setStretchFactor(1, 3);
-    bottom->setStretchFactor(2, 3);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 4);
+    bottom->setStretchFactor(2, 4);
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    bottom->setSizes({30 * em, 36 * em, 36 * em}); // until the user's sizes are restored
     bottom->setChildrenCollapsible(false);
 
     m_split = new QSplitter(Qt::Vertical, this);
@@ -328,7 +341,7 @@ void OverviewPage::setSummary(const QString& casePath, const FlowStore::Summary&
         m_form->addRow(label, v);
         return v;
     };
-    row(tr("Case file:"), QFileInfo(casePath).fileName(), QDir::toNativeSeparators(casePath));
+    row(tr("Case file:"), breakable(QFileInfo(casePath).fileName()), QDir::toNativeSeparators(casePath));
     QStringList files;
     QStringList fileTips;
     for (const auto& imp : imports) {
@@ -337,7 +350,7 @@ void OverviewPage::setSummary(const QString& casePath, const FlowStore::Summary&
                                                     count(imp.recordsKept));
         if (imp.recordsRejected > 0)
             line += tr(" (%1 rejected)").arg(count(imp.recordsRejected));
-        files << line;
+        files << breakable(line);
         fileTips << tr("%1\n%2 read, %3 kept, %4 rejected · %5")
                         .arg(QDir::toNativeSeparators(path), count(imp.recordsRead), count(imp.recordsKept),
                              count(imp.recordsRejected), DisplayFormat::bytes(double(imp.size)));
@@ -349,7 +362,7 @@ void OverviewPage::setSummary(const QString& casePath, const FlowStore::Summary&
     row(tr("Bytes:"), DisplayFormat::bytes(double(s.bytes)) + QStringLiteral(" (") + count(s.bytes) + QLatin1Char(')'));
     row(tr("Packets:"), count(s.packets));
     if (s.flows > 0) {
-        row(tr("Time range:"), DisplayFormat::utcRange(s.startMs, s.endMs));
+        row(tr("Time range:"), DisplayFormat::utcRange(s.startMs, s.endMs).replace(QStringLiteral(" – "), QStringLiteral(" –\n")));
         row(tr("Duration:"), DisplayFormat::duration(s.endMs - s.startMs));
     }
     row(tr("Exporters:"), count(s.exporters));
