@@ -26,7 +26,7 @@ mkdir -p "$out"
 
 # A fixed font and scale, UTC, the xcb platform with no desktop theme: the same pictures on every machine.
 env -u QT_QPA_PLATFORMTHEME -u QT_SCALE_FACTOR \
-  HOME="$scratch" XDG_CONFIG_HOME="$scratch/config" XDG_DATA_HOME="$scratch/data" XDG_CACHE_HOME="$scratch/cache" \
+  HOME="$scratch" XDG_CONFIG_HOME="$scratch/.config" XDG_DATA_HOME="$scratch/.local/share" XDG_CACHE_HOME="$scratch/.cache" \
   TZ=UTC QT_QPA_PLATFORM=xcb QT_STYLE_OVERRIDE=Fusion \
   xvfb-run -a -s "-screen 0 1600x1000x24 -dpi 96" \
   "$binary" --screenshots "$out" "$capture"

@@ -135,6 +135,8 @@ void ScreenshotTour::start()
         *connection = connect(w, &MainWindow::preferencesOpened, this, [this, connection](QDialog* dialog) {
             disconnect(*connection);
             // Dialogs are grabbed once laid out; then closed unchanged.
+            if (auto* tabs = dialog->findChild<QTabWidget*>())
+                tabs->setCurrentIndex(1); // the allowlist: more to see than the networks
             QTimer::singleShot(800, dialog, [this, dialog] {
                 save(dialog, QStringLiteral("settings.png"));
                 if (auto* tabs = dialog->findChild<QTabWidget*>()) {

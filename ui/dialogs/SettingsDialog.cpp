@@ -145,8 +145,13 @@ SettingsDialog::SettingsDialog(const DetectionSettings& settings, bool localTime
     connect(importButton, &QPushButton::clicked, this, &SettingsDialog::importFile);
     connect(exportButton, &QPushButton::clicked, this, &SettingsDialog::exportFile);
 
-    auto* note = new QLabel(tr("Saved in %1; applying re-runs the detectors on the open case.")
-                                .arg(QDir::toNativeSeparators(configFilePath())),
+    QString shownPath = QDir::toNativeSeparators(configFilePath());
+    const QString home = QDir::toNativeSeparators(QDir::homePath());
+    if (shownPath.startsWith(home + QDir::separator()))
+        shownPath = QLatin1Char('~') + shownPath.mid(home.size());
+    auto* note = new QLabel(tr("Saved in %1 (the format of flowsift-cli analyze --config); applying re-runs the "
+                               "detectors on the open case.")
+                                .arg(shownPath),
                             this);
     note->setTextFormat(Qt::PlainText);
     note->setWordWrap(true);

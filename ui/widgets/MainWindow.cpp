@@ -1249,7 +1249,7 @@ void MainWindow::restoreLayout()
     if (state.isEmpty() || !restoreState(state)) {
         // First start: the hosts list wide enough for an IPv6 address and its score.
         if (auto* dock = findChild<QDockWidget*>(QStringLiteral("hostsDock")))
-            resizeDocks({dock}, {22 * fontMetrics().horizontalAdvance(QLatin1Char('M'))}, Qt::Horizontal);
+            resizeDocks({dock}, {18 * fontMetrics().horizontalAdvance(QLatin1Char('M'))}, Qt::Horizontal);
     }
     m_plot->setShowAllSeverities(settings.value(QStringLiteral("view/showInfoFindings"), false).toBool());
     restoreSplitters(this);
