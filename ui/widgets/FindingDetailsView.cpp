@@ -63,7 +63,14 @@ const QString& FindingDetailsView::styleSheet()
     // Follows the application palette (light or dark), computed again when it changes.
     thread_local QString style;
     thread_local qint64 key = -1;
-    const QPalette palette = QGuiApplication::palette();
+    // Without a GUI application (a headless report) there is no palette to follow: paper colours.
+    QPalette palette;
+    if (qobject_cast<QGuiApplication*>(QCoreApplication::instance())) {
+        palette = QGuiApplication::palette();
+    } else {
+        palette.setColor(QPalette::Text, Qt::black);
+        palette.setColor(QPalette::Base, Qt::white);
+    }
     const qint64 now = qint64(palette.color(QPalette::Base).rgba()) << 32 | palette.color(QPalette::Text).rgba();
     if (now != key) {
         style = styleSheet(palette);
