@@ -1,9 +1,12 @@
+#include "ScreenshotTour.h"
 #include "widgets/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char* argv[])
 {
@@ -24,13 +27,29 @@ int main(int argc, char* argv[])
     parser.addPositionalArgument(QStringLiteral("files"),
                                  QCoreApplication::translate("main", "Flow captures to import and analyse."),
                                  QStringLiteral("[files...]"));
+    // tools/screenshots.sh: drive every view on the files and save screenshots into DIR.
+    QCommandLineOption screenshots(QStringLiteral("screenshots"), QStringLiteral("Save screenshots into DIR."),
+                                   QStringLiteral("DIR"));
+    screenshots.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshots);
     parser.process(app);
 
-    MainWindow window;
-    window.resize(1280, 800);
+    MainWindow window; // restores the size and layout the user left it in
+    const QStringList files = parser.positionalArguments();
+    if (parser.isSet(screenshots)) {
+        if (files.isEmpty()) {
+            std::fprintf(stderr, "flowsift: --screenshots needs a capture to open\n");
+            return 2;
+        }
+        window.resize(1440, 900); // the same size whatever layout was saved
+        window.show();
+        ScreenshotTour tour(&window, parser.value(screenshots), files);
+        QObject::connect(&tour, &ScreenshotTour::finished, &app, [](int code) { QCoreApplication::exit(code); });
+        QTimer::singleShot(0, &tour, &ScreenshotTour::start);
+        return app.exec();
+    }
     window.show();
 
-    const QStringList files = parser.positionalArguments();
     if (!files.isEmpty()) {
         // After the event loop starts, so the window paints before the import begins.
         QTimer::singleShot(0, &window, [&window, files] { window.openCaptures(files); });

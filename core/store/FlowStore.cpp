@@ -1,5 +1,6 @@
 #include "store/FlowStore.h"
 
+#include "detect/ConversationBuilder.h"
 #include "query/FlowFilter.h"
 #include "store/WalCheckpointer.h"
 
@@ -1002,6 +1003,92 @@ uint64_t FlowStore::countFlowsMatching(const FlowSelection& selection) const
     Statement sel(m_db, sql.c_str());
     bindValues(sel.get(), values);
     return sel.step() ? uint64_t(sel.integer(0)) : 0;
+}
+
+// --- traffic rankings ---
+
+namespace {
+
+// ConversationBuilder::serviceRank as a SQL expression over a port column, so
+// that ports are grouped by their service side in SQL, as the detectors pair them.
+std::string serviceRankSql(const char* column)
+{
+    std::string registered;
+    for (uint32_t port = 1024; port < 65536; ++port) {
+        if (ConversationBuilder::serviceRank(uint16_t(port)) == 2)
+            registered += (registered.empty() ? "" : ",") + std::to_string(port);
+    }
+    const std::string c = column;
+    return "(CASE WHEN " + c + " = 0 THEN 0 WHEN " + c + " < 1024 THEN 3 WHEN " + c + " IN (" + registered
+        + ") THEN 2 WHEN " + c + " < 32768 THEN 1 ELSE 0 END)";
+}
+
+} // namespace
+
+std::vector<FlowStore::TalkerTotals> FlowStore::topTalkers(const FlowSelection& selection, size_t limit) const
+{
+    std::vector<FlowFilter::SqlValue> values;
+    const std::string where = selectionWhere(selection, values);
+    std::vector<FlowFilter::SqlValue> both = values;
+    both.insert(both.end(), values.begin(), values.end());
+    // Each record counts for both its ends; the host's sent bytes are what it
+    // sent as the source and, for biflows, the reverse bytes as the destination.
+    const std::string sql =
+        "SELECT addr, sum(b) AS total, sum(sent), sum(p), count(*) FROM ("
+        " SELECT f.src AS addr, f.bytes + f.rev_bytes AS b, f.bytes AS sent, f.packets + f.rev_packets AS p"
+        " FROM flows f" + where +
+        " UNION ALL"
+        " SELECT f.dst, f.bytes + f.rev_bytes, f.rev_bytes, f.packets + f.rev_packets FROM flows f" + where +
+        ") GROUP BY addr ORDER BY total DESC, addr LIMIT " + std::to_string(limit);
+    Statement sel(m_db, sql.c_str());
+    std::vector<TalkerTotals> out;
+    if (!sel.ok()) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return out;
+    }
+    bindValues(sel.get(), both);
+    while (sel.step()) {
+        TalkerTotals t;
+        t.address = blobAddress(sel.get(), 0);
+        t.bytes = uint64_t(sel.integer(1));
+        t.bytesSent = uint64_t(sel.integer(2));
+        t.packets = uint64_t(sel.integer(3));
+        t.flows = uint64_t(sel.integer(4));
+        out.push_back(t);
+    }
+    return out;
+}
+
+std::vector<FlowStore::PortTotals> FlowStore::topPorts(const FlowSelection& selection, PortOrder order,
+                                                       size_t limit) const
+{
+    static const std::string srcRank = serviceRankSql("f.src_port");
+    static const std::string dstRank = serviceRankSql("f.dst_port");
+    std::vector<FlowFilter::SqlValue> values;
+    // Only TCP, UDP and SCTP have service ports; ICMP's "ports" are type and code.
+    const std::string sql = "SELECT f.proto, CASE WHEN f.proto IN (6, 17, 132) THEN (CASE WHEN " + srcRank + " > "
+        + dstRank + " THEN f.src_port ELSE f.dst_port END) ELSE 0 END AS service,"
+          " sum(f.bytes + f.rev_bytes) AS b, sum(f.packets + f.rev_packets), count(*) AS n FROM flows f"
+        + selectionWhere(selection, values) + " GROUP BY 1, 2 ORDER BY "
+        + (order == PortOrder::Bytes ? "b DESC, n DESC" : "n DESC, b DESC") + ", 1, 2 LIMIT "
+        + std::to_string(limit);
+    Statement sel(m_db, sql.c_str());
+    std::vector<PortTotals> out;
+    if (!sel.ok()) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return out;
+    }
+    bindValues(sel.get(), values);
+    while (sel.step()) {
+        PortTotals t;
+        t.protocol = uint8_t(sel.integer(0));
+        t.port = uint16_t(sel.integer(1));
+        t.bytes = uint64_t(sel.integer(2));
+        t.packets = uint64_t(sel.integer(3));
+        t.flows = uint64_t(sel.integer(4));
+        out.push_back(t);
+    }
+    return out;
 }
 
 bool FlowStore::replaceFindings(const std::vector<Finding>& findings, const nlohmann::json& analysis)

@@ -151,6 +151,29 @@ public:
                              uint64_t limit = UINT64_MAX) const;
     uint64_t countFlowsMatching(const FlowSelection& selection) const;
 
+    // --- traffic rankings (the overview's top talkers and top ports) ---
+    // Counters are the exported values summed over both directions of each
+    // record (as summary() counts them), for flows of the selection.
+    struct TalkerTotals {
+        IpAddress address;
+        uint64_t bytes = 0;     // sent + received
+        uint64_t bytesSent = 0; // as the record's source, plus reverse bytes as its destination
+        uint64_t packets = 0;
+        uint64_t flows = 0; // records it is source or destination of
+    };
+    // Hosts by bytes, most first.
+    std::vector<TalkerTotals> topTalkers(const FlowSelection& selection, size_t limit) const;
+    struct PortTotals {
+        uint8_t protocol = 0;
+        uint16_t port = 0; // the service side of each record (ConversationBuilder::serviceRank); 0 without ports
+        uint64_t bytes = 0;
+        uint64_t packets = 0;
+        uint64_t flows = 0;
+    };
+    enum class PortOrder { Bytes, Flows };
+    // Service ports (per protocol) by bytes or by flows, most first.
+    std::vector<PortTotals> topPorts(const FlowSelection& selection, PortOrder order, size_t limit) const;
+
     // --- findings of the latest analysis ---
     // analysis: how they were made (configuration, networks), kept for later reports.
     bool replaceFindings(const std::vector<Finding>& findings, const nlohmann::json& analysis = nullptr);

@@ -1,5 +1,7 @@
 #include "models/FindingsModel.h"
 
+#include "util/DisplayFormat.h"
+
 #include <QDateTime>
 #include <QFont>
 #include <QStringList>
@@ -93,7 +95,7 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
         case PortsColumn:
             return plainTip(portsText(*f, 40));
         case StartColumn:
-            return tr("%1 – %2 UTC").arg(formatUtc(f->startMs), formatUtc(f->endMs));
+            return tr("%1 – %2 %3").arg(formatUtc(f->startMs), formatUtc(f->endMs), DisplayFormat::timeZoneName());
         case SummaryColumn:
             return plainTip(QString::fromStdString(f->summary));
         case ScoreColumn:
@@ -157,7 +159,7 @@ QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int
         case SourceColumn: return tr("Source");
         case DestinationsColumn: return tr("Destinations");
         case PortsColumn: return tr("Ports");
-        case StartColumn: return tr("Start (UTC)");
+        case StartColumn: return tr("Start (%1)").arg(DisplayFormat::timeZoneName());
         case SummaryColumn: return tr("Summary");
         }
     }
@@ -276,5 +278,5 @@ QString FindingsModel::portsText(const Finding& f, int shown)
 
 QString FindingsModel::formatUtc(int64_t ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return DisplayFormat::utcTime(ms); // follows the UTC/local switch
 }

@@ -4,6 +4,8 @@
 
 #include "models/FindingsModel.h"
 
+#include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -76,6 +78,9 @@ TimelinePlot::TimelinePlot(QWidget* parent)
     , m_metricCombo(new QComboBox(this))
     , m_resetButton(new QToolButton(this))
     , m_infoLabel(new QLabel(this))
+    , m_selectButton(new QToolButton(this))
+    , m_clearSelectionButton(new QToolButton(this))
+    , m_showInfoCheck(new QCheckBox(tr("Info findings"), this))
 {
     auto* header = new QHBoxLayout;
     header->setContentsMargins(6, 4, 6, 0);
@@ -83,7 +88,22 @@ TimelinePlot::TimelinePlot(QWidget* parent)
     header->addWidget(title);
     header->addSpacing(12);
     header->addWidget(m_infoLabel, 1);
-    m_infoLabel->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_infoLabel->setTextFormat(Qt::PlainText);
+    m_infoLabel->setMinimumWidth(0);
+    m_infoLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // elided by the layout, never widens it
+    m_selectButton->setText(tr("Select range"));
+    m_selectButton->setCheckable(true);
+    m_selectButton->setAutoRaise(true);
+    m_selectButton->setToolTip(tr("Drag on the plot to select a time range that narrows the other views "
+                                  "(or Shift+drag at any time)"));
+    header->addWidget(m_selectButton);
+    m_clearSelectionButton->setText(tr("Clear selection"));
+    m_clearSelectionButton->setAutoRaise(true);
+    m_clearSelectionButton->setToolTip(tr("Show the whole capture in every view again (Esc)"));
+    m_clearSelectionButton->setVisible(false);
+    header->addWidget(m_clearSelectionButton);
+    m_showInfoCheck->setToolTip(tr("Also mark info findings (allowlisted or benign periodic traffic) on the timeline"));
+    header->addWidget(m_showInfoCheck);
     m_metricCombo->addItem(tr("Bytes"), int(Metric::Bytes));
     m_metricCombo->addItem(tr("Packets"), int(Metric::Packets));
     m_metricCombo->addItem(tr("Flows started"), int(Metric::Flows));
@@ -104,26 +124,31 @@ TimelinePlot::TimelinePlot(QWidget* parent)
     // Spans sit behind the traffic curve, labels above it.
     m_plot->addLayer(QStringLiteral("spans"), m_plot->layer(QStringLiteral("grid")), QCustomPlot::limAbove);
     m_plot->addLayer(QStringLiteral("labels"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limAbove);
+    m_plot->addLayer(QStringLiteral("selection"), m_plot->layer(QStringLiteral("spans")), QCustomPlot::limAbove);
 
     auto timeTicker = QSharedPointer<QCPAxisTickerDateTime>::create();
-    timeTicker->setDateTimeSpec(Qt::UTC);
     timeTicker->setDateTimeFormat(QStringLiteral("HH:mm"));
     timeTicker->setTickCount(8);
     m_plot->xAxis->setTicker(timeTicker);
-    m_plot->xAxis->setLabel(tr("Time (UTC)"));
     auto valueTicker = QSharedPointer<UnitTicker>::create();
     valueTicker->setTickCount(5);
     m_plot->yAxis->setTicker(valueTicker);
     m_plot->yAxis->setRangeLower(0);
-    m_plot->xAxis->grid()->setPen(QPen(QColor(0, 0, 0, 25), 1, Qt::DotLine));
-    m_plot->yAxis->grid()->setPen(QPen(QColor(0, 0, 0, 35), 1, Qt::DotLine));
     m_plot->axisRect()->setMargins(QMargins(0, 0, 0, 0));
     m_plot->setNoAntialiasingOnDrag(true);
 
     QCPGraph* graph = m_plot->addGraph();
     graph->setLineStyle(QCPGraph::lsStepLeft);
-    graph->setPen(QPen(QColor(0x1f, 0x5f, 0xa8), 1.2));
-    graph->setBrush(QColor(0x3d, 0x85, 0xd6, 90));
+
+    m_band = new QCPItemRect(m_plot);
+    m_band->setLayer(QStringLiteral("selection"));
+    m_band->setSelectable(false);
+    m_band->topLeft->setTypeX(QCPItemPosition::ptPlotCoords);
+    m_band->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_band->bottomRight->setTypeX(QCPItemPosition::ptPlotCoords);
+    m_band->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_band->setVisible(false);
+    m_plot->setFocusPolicy(Qt::ClickFocus);
 
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
@@ -133,8 +158,41 @@ TimelinePlot::TimelinePlot(QWidget* parent)
     m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
     m_emptyText->position->setCoords(0.5, 0.5);
     m_emptyText->setText(tr("No traffic loaded. Open a flow capture with File ▸ Open Capture… (Ctrl+O)."));
-    m_emptyText->setColor(palette().color(QPalette::PlaceholderText));
     m_emptyText->setClipToAxisRect(false);
+    applyPalette();
+    updateTimeZone();
+
+    // Esc clears the selection while the plot (or anything in this widget) has focus.
+    auto* clearAction = new QAction(tr("Clear Time Selection"), this);
+    clearAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    clearAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(clearAction, &QAction::triggered, this, &TimelinePlot::clearSelection);
+    addAction(clearAction);
+    connect(m_selectButton, &QToolButton::toggled, this, [this](bool on) {
+        m_plot->setCursor(on ? Qt::IBeamCursor : Qt::ArrowCursor);
+    });
+    connect(m_clearSelectionButton, &QToolButton::clicked, this, &TimelinePlot::clearSelection);
+    connect(m_showInfoCheck, &QCheckBox::toggled, this, &TimelinePlot::setShowAllSeverities);
+    // QCustomPlot emits mousePress before its axis rect starts a drag, so a
+    // selection gesture can switch the drag off for its duration.
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) { startSelecting(event); });
+    connect(m_plot, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* event) {
+        if (!m_selecting)
+            return;
+        m_selecting = false;
+        m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+        m_dragSec = std::clamp(m_plot->xAxis->pixelToCoord(event->pos().x()), fullStartSec(), fullEndSec());
+        const double lo = std::min(m_anchorSec, m_dragSec);
+        const double hi = std::max(m_anchorSec, m_dragSec);
+        // A click without a drag (under 3 px) selects nothing.
+        if (std::abs(m_plot->xAxis->coordToPixel(hi) - m_plot->xAxis->coordToPixel(lo)) < 3) {
+            updateBand();
+            m_plot->replot();
+            return;
+        }
+        // Whole seconds: the views show seconds, and [start, end) stays exact.
+        setSelection(int64_t(std::floor(lo)) * 1000, int64_t(std::ceil(hi)) * 1000);
+    });
 
     connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange&) {
         if (m_adjustingRange)
@@ -144,7 +202,15 @@ TimelinePlot::TimelinePlot(QWidget* parent)
     });
     connect(m_plot, &QCustomPlot::afterLayout, this, [this] { layoutSpans(); });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { resetZoom(); });
-    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) { showValueTip(event); });
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+        if (m_selecting) {
+            m_dragSec = std::clamp(m_plot->xAxis->pixelToCoord(event->pos().x()), fullStartSec(), fullEndSec());
+            updateBand();
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+            return;
+        }
+        showValueTip(event);
+    });
     connect(m_plot, &QCustomPlot::itemClick, this, [this](QCPAbstractItem* item, QMouseEvent*) {
         for (size_t i = 0; i < m_spans.size(); ++i)
             if (m_spans[i].label == item)
@@ -161,6 +227,7 @@ TimelinePlot::~TimelinePlot() = default;
 
 void TimelinePlot::clear()
 {
+    clearSelection();
     m_buckets.clear();
     m_bucketMs = 0;
     m_findings.clear();
@@ -239,18 +306,26 @@ void TimelinePlot::rebuildGraph()
     case Metric::Flows: m_plot->yAxis->setLabel(tr("Flows started") + per); break;
     }
     m_emptyText->setVisible(m_buckets.empty());
+    updateInfoText();
     m_plot->xAxis->setTickLabels(!m_buckets.empty());
     m_plot->yAxis->setTickLabels(!m_buckets.empty());
 
-    if (m_buckets.empty()) {
+}
+
+void TimelinePlot::updateInfoText()
+{
+    if (hasSelection()) {
+        m_infoLabel->setText(tr("Selected %1 (%2)")
+                                 .arg(DisplayFormat::utcRange(m_selStartMs, m_selEndMs),
+                                      DisplayFormat::duration(m_selEndMs - m_selStartMs)));
+    } else if (m_buckets.empty()) {
         m_infoLabel->clear();
     } else {
-        const QString from = QDateTime::fromMSecsSinceEpoch(m_buckets.front().startMs, Qt::UTC)
-                                 .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-        const QString to = QDateTime::fromMSecsSinceEpoch(m_buckets.back().startMs + m_bucketMs, Qt::UTC)
-                               .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-        m_infoLabel->setText(tr("%1 – %2 UTC · drag to pan, wheel to zoom").arg(from, to));
+        m_infoLabel->setText(tr("%1 · drag to pan, wheel to zoom, Shift+drag to select")
+                                 .arg(DisplayFormat::utcRange(m_buckets.front().startMs,
+                                                              m_buckets.back().startMs + m_bucketMs)));
     }
+    m_infoLabel->setToolTip(m_infoLabel->text());
 }
 
 void TimelinePlot::rebuildSpans()
@@ -308,9 +383,10 @@ void TimelinePlot::rebuildSpans()
 
 bool TimelinePlot::spanShown(int index) const
 {
-    // Low and info findings are many and mostly benign periodic traffic;
-    // drawing them all would tint the whole plot. They appear when selected.
-    return index == m_highlight || m_spans[size_t(index)].severity >= Severity::Medium;
+    // Info findings are many and mostly benign periodic traffic (allowlisted
+    // NTP, DNS); drawing them all would tint the whole plot. They appear when
+    // selected or when asked for.
+    return index == m_highlight || m_showAll || m_spans[size_t(index)].severity >= Severity::Low;
 }
 
 void TimelinePlot::styleSpan(int index)
@@ -331,13 +407,14 @@ void TimelinePlot::styleSpan(int index)
     fill.setAlpha(highlighted ? (wide ? 60 : 110) : (wide ? 14 : 50));
     QColor edge = base;
     edge.setAlpha(highlighted ? 255 : (wide ? 90 : 150));
-    span.rect->setBrush(fill);
+    // Wide spans (long beacons) stacked up would tint the whole plot: edges only until selected.
+    span.rect->setBrush(wide && !highlighted ? QBrush(Qt::NoBrush) : QBrush(fill));
     span.rect->setPen(highlighted ? QPen(edge, 2) : QPen(edge, 1, wide ? Qt::DashLine : Qt::SolidLine));
 
     QColor labelFill = base;
     labelFill.setAlpha(highlighted ? 255 : 225);
     span.label->setBrush(labelFill);
-    span.label->setPen(highlighted ? QPen(Qt::black, 1.5) : QPen(Qt::NoPen));
+    span.label->setPen(highlighted ? QPen(palette().color(QPalette::WindowText), 1.5) : QPen(Qt::NoPen));
     span.label->setColor(FindingsModel::severityForeground(span.severity));
     span.label->setSelectedBrush(labelFill);
     span.label->setSelectedColor(FindingsModel::severityForeground(span.severity));
@@ -490,11 +567,10 @@ void TimelinePlot::showValueTip(QMouseEvent* event)
     if (index < 0 || size_t(index) >= m_buckets.size())
         return;
     const auto& b = m_buckets[size_t(index)];
-    QLocale locale;
-    const QString when = QDateTime::fromMSecsSinceEpoch(b.startMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    QString text = tr("%1 UTC (+%2)\n%3 · %4 packets · %5 flows started")
+    const QString when = DisplayFormat::utcTime(b.startMs) + QLatin1Char(' ') + DisplayFormat::timeZoneName();
+    QString text = tr("%1 (+%2)\n%3 · %4 packets · %5 flows started")
                        .arg(when, durationText(m_bucketMs), formatBytes(b.bytes), formatCount(b.packets),
-                            locale.toString(qlonglong(b.flows)));
+                            DisplayFormat::count(uint64_t(std::max<double>(0, b.flows))));
     int listed = 0;
     for (size_t i = 0; i < m_spans.size(); ++i) {
         const Span& span = m_spans[i];
@@ -507,4 +583,141 @@ void TimelinePlot::showValueTip(QMouseEvent* event)
     }
     // Finding labels come from the data: shown as plain text, never as HTML.
     QToolTip::showText(event->globalPosition().toPoint(), Qt::convertFromPlainText(text), m_plot);
+}
+
+bool TimelinePlot::startSelecting(QMouseEvent* event)
+{
+    const bool gesture = event->button() == Qt::LeftButton
+        && (m_selectButton->isChecked() || event->modifiers().testFlag(Qt::ShiftModifier));
+    if (!gesture || m_buckets.empty() || !m_plot->axisRect()->rect().contains(event->pos()))
+        return false;
+    m_plot->setInteractions(QCP::iRangeZoom); // no pan while selecting
+    m_selecting = true;
+    m_anchorSec = std::clamp(m_plot->xAxis->pixelToCoord(event->pos().x()), fullStartSec(), fullEndSec());
+    m_dragSec = m_anchorSec;
+    updateBand();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    return true;
+}
+
+void TimelinePlot::setSelection(int64_t startMs, int64_t endMs)
+{
+    if (endMs < startMs)
+        std::swap(startMs, endMs);
+    if (startMs == m_selStartMs && endMs == m_selEndMs) {
+        updateBand();
+        m_plot->replot();
+        return;
+    }
+    m_selStartMs = startMs;
+    m_selEndMs = endMs;
+    m_clearSelectionButton->setVisible(hasSelection());
+    updateBand();
+    updateInfoText();
+    m_plot->replot();
+    emit selectionChanged(m_selStartMs, m_selEndMs);
+}
+
+void TimelinePlot::clearSelection()
+{
+    m_selecting = false;
+    setSelection(0, 0);
+}
+
+void TimelinePlot::setSelectionMode(bool on)
+{
+    m_selectButton->setChecked(on);
+}
+
+bool TimelinePlot::selectionMode() const
+{
+    return m_selectButton->isChecked();
+}
+
+void TimelinePlot::updateBand()
+{
+    double lo = 0;
+    double hi = 0;
+    if (m_selecting) {
+        lo = std::min(m_anchorSec, m_dragSec);
+        hi = std::max(m_anchorSec, m_dragSec);
+    } else if (hasSelection()) {
+        lo = double(m_selStartMs) / 1000.0;
+        hi = double(m_selEndMs) / 1000.0;
+    }
+    m_band->setVisible(m_selecting || hasSelection());
+    m_band->topLeft->setCoords(lo, 0);
+    m_band->bottomRight->setCoords(hi, 1);
+}
+
+void TimelinePlot::setShowAllSeverities(bool all)
+{
+    if (m_showInfoCheck->isChecked() != all) {
+        m_showInfoCheck->setChecked(all); // comes back here through toggled
+        return;
+    }
+    if (m_showAll == all)
+        return;
+    m_showAll = all;
+    for (size_t i = 0; i < m_spans.size(); ++i)
+        styleSpan(int(i));
+    m_plot->replot();
+}
+
+void TimelinePlot::updateTimeZone()
+{
+    auto* ticker = static_cast<QCPAxisTickerDateTime*>(m_plot->xAxis->ticker().data());
+    ticker->setDateTimeSpec(DisplayFormat::localTime() ? Qt::LocalTime : Qt::UTC);
+    m_plot->xAxis->setLabel(tr("Time (%1)").arg(DisplayFormat::timeZoneName()));
+    updateInfoText();
+    m_plot->replot();
+}
+
+void TimelinePlot::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        applyPalette();
+        for (size_t i = 0; i < m_spans.size(); ++i)
+            styleSpan(int(i));
+        m_plot->replot();
+    }
+}
+
+void TimelinePlot::applyPalette()
+{
+    // QCustomPlot paints black on white whatever the palette: take the
+    // colours from the widget, so the plot reads in a dark theme too.
+    const QPalette pal = palette();
+    const QColor base = pal.color(QPalette::Base);
+    const QColor text = pal.color(QPalette::WindowText);
+    const bool dark = base.lightness() < 128;
+    m_plot->setBackground(base);
+    m_plot->axisRect()->setBackground(base);
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis, m_plot->xAxis2, m_plot->yAxis2}) {
+        axis->setBasePen(QPen(text, 1));
+        axis->setTickPen(QPen(text, 1));
+        axis->setSubTickPen(QPen(text, 1));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        QColor grid = text;
+        grid.setAlpha(dark ? 45 : 35);
+        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+        axis->grid()->setZeroLinePen(Qt::NoPen);
+    }
+    QCPGraph* graph = m_plot->graph(0);
+    const QColor line = dark ? QColor(0x6f, 0xb1, 0xff) : QColor(0x1f, 0x5f, 0xa8);
+    QColor fill = dark ? QColor(0x4a, 0x90, 0xe2) : QColor(0x3d, 0x85, 0xd6);
+    fill.setAlpha(dark ? 110 : 90);
+    graph->setPen(QPen(line, 1.2));
+    graph->setBrush(fill);
+    m_emptyText->setColor(pal.color(QPalette::PlaceholderText));
+    QColor bandFill = pal.color(QPalette::Highlight);
+    bandFill.setAlpha(dark ? 70 : 55);
+    QColor bandEdge = pal.color(QPalette::Highlight);
+    m_band->setBrush(bandFill);
+    m_band->setPen(QPen(bandEdge, 1.5));
+    QPalette info = m_infoLabel->palette();
+    info.setColor(QPalette::WindowText, pal.color(QPalette::PlaceholderText));
+    m_infoLabel->setPalette(info);
 }

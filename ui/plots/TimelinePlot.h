@@ -7,6 +7,7 @@
 
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
 class QCustomPlot;
 class QCPItemRect;
@@ -33,6 +34,24 @@ public:
     void highlightFinding(int index);
     void clear();
 
+    // Time-range selection: Shift+drag on the plot (or drag in selection mode)
+    // selects [startMs, endMs), drawn as a band; Escape or the clear button
+    // clears it. Plain drag still pans, the wheel zooms.
+    void setSelection(int64_t startMs, int64_t endMs); // 0, 0 clears
+    void clearSelection();
+    bool hasSelection() const { return m_selStartMs != 0 || m_selEndMs != 0; }
+    int64_t selectionStartMs() const { return m_selStartMs; }
+    int64_t selectionEndMs() const { return m_selEndMs; }
+    void setSelectionMode(bool on); // plain drag selects instead of panning
+    bool selectionMode() const;
+
+    // Info findings (benign periodic traffic, allowlisted) are many: hidden
+    // unless asked for. Low and above are always drawn.
+    void setShowAllSeverities(bool all);
+    bool showsAllSeverities() const { return m_showAll; }
+    // Axis and labels in the zone DisplayFormat shows (UTC or local).
+    void updateTimeZone();
+
     void setMetric(Metric metric);
     Metric metric() const { return m_metric; }
     void resetZoom();
@@ -47,8 +66,11 @@ public:
 signals:
     // A finding's label was clicked.
     void findingClicked(int index);
+    // The user selected (or cleared: 0, 0) a time range.
+    void selectionChanged(qint64 startMs, qint64 endMs);
 
 protected:
+    void changeEvent(QEvent* event) override;
     // QPaintDevice::metric(PaintDeviceMetric) stays reachable beside metric() (clang's -Woverloaded-virtual).
     using QWidget::metric;
 
@@ -70,6 +92,10 @@ private:
     void clampTimeRange();
     void updateTimeFormat();
     void showValueTip(QMouseEvent* event);
+    void applyPalette(); // plot colours from the widget palette (light or dark)
+    void updateBand();
+    void updateInfoText();
+    bool startSelecting(QMouseEvent* event);
     double fullStartSec() const;
     double fullEndSec() const;
 
@@ -77,6 +103,16 @@ private:
     QComboBox* m_metricCombo = nullptr;
     QToolButton* m_resetButton = nullptr;
     QLabel* m_infoLabel = nullptr;
+    QToolButton* m_selectButton = nullptr;
+    QToolButton* m_clearSelectionButton = nullptr;
+    QCheckBox* m_showInfoCheck = nullptr;
+    QCPItemRect* m_band = nullptr;
+    int64_t m_selStartMs = 0;
+    int64_t m_selEndMs = 0;
+    bool m_selecting = false;   // a selection drag is under way
+    double m_anchorSec = 0;     // where it started
+    double m_dragSec = 0;       // where the mouse is
+    bool m_showAll = false;
     QCPItemText* m_emptyText = nullptr;
     Metric m_metric = Metric::Bytes;
     std::vector<TrafficTimeline::Bucket> m_buckets;

@@ -1,5 +1,7 @@
 #include "util/DisplayFormat.h"
 
+#include <atomic>
+
 #include <nlohmann/json.hpp>
 
 #include <QDateTime>
@@ -74,18 +76,46 @@ QString duration(int64_t ms)
     return QObject::tr("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
 }
 
+namespace {
+std::atomic_bool g_localTime{false}; // read by report and view threads
+} // namespace
+
+void setLocalTime(bool local)
+{
+    g_localTime = local;
+}
+
+bool localTime()
+{
+    return g_localTime;
+}
+
+QString timeZoneName()
+{
+    if (!g_localTime)
+        return QStringLiteral("UTC");
+    const QString abbreviation = QDateTime::currentDateTime().timeZoneAbbreviation();
+    return abbreviation.isEmpty() ? QObject::tr("local time") : abbreviation;
+}
+
+QDateTime dateTime(int64_t ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, g_localTime ? Qt::LocalTime : Qt::UTC);
+}
+
 QString utcTime(int64_t ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return dateTime(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 QString utcRange(int64_t startMs, int64_t endMs)
 {
-    const QDateTime a = QDateTime::fromMSecsSinceEpoch(startMs, Qt::UTC);
-    const QDateTime b = QDateTime::fromMSecsSinceEpoch(endMs, Qt::UTC);
+    const QDateTime a = dateTime(startMs);
+    const QDateTime b = dateTime(endMs);
     const QString end = a.date() == b.date() ? b.toString(QStringLiteral("HH:mm:ss"))
                                              : b.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    return a.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" – ") + end + QStringLiteral(" UTC");
+    return a.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" – ") + end + QLatin1Char(' ')
+        + timeZoneName();
 }
 
 QString html(const std::string& s)
@@ -109,7 +139,7 @@ QString evidenceValue(const nlohmann::json& v, const std::string& key)
         if (key.find("bytes") != std::string::npos && std::llabs(n) >= 10000)
             text += QStringLiteral(" (") + bytes(double(n)) + QLatin1Char(')');
         else if ((key.size() > 3 && key.compare(key.size() - 3, 3, "_ms") == 0) && n > 946684800000LL)
-            text += QStringLiteral(" (") + utcTime(n) + QStringLiteral(" UTC)");
+            text += QStringLiteral(" (") + utcTime(n) + QLatin1Char(' ') + timeZoneName() + QLatin1Char(')');
         return text;
     }
     if (v.is_number_float()) {

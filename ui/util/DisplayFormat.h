@@ -2,6 +2,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <QDateTime>
 #include <QLocale>
 #include <QString>
 
@@ -18,6 +19,12 @@ QString count(uint64_t n);                            // 1,234,567
 QString bytes(double n);                              // 1.2 MB
 QString shortCount(double n);                         // 12.5k
 QString duration(int64_t ms);                         // 3 min 20 s
+// Times are shown in UTC unless the user switched to local time (View ▸ Local
+// Time); utcTime and utcRange follow that switch, the zone is named in ranges.
+void setLocalTime(bool local);
+bool localTime();
+QString timeZoneName();                               // "UTC", or the local zone's abbreviation
+QDateTime dateTime(int64_t ms);                       // in the zone shown
 QString utcTime(int64_t ms);                          // 2024-05-01 12:00:00
 QString utcRange(int64_t startMs, int64_t endMs);     // 2024-05-01 12:00:00 – 13:00:00 UTC
 QString html(const std::string& s);                   // escaped for rich text

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QGuiApplication>
+#include <QPalette>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QUrl>
@@ -20,6 +22,7 @@ FindingDetailsView::FindingDetailsView(QWidget* parent)
 {
     m_text->setOpenExternalLinks(true);
     auto* split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(QStringLiteral("findingDetailsSplitter")); // the window remembers its sizes
     split->addWidget(m_text);
     split->addWidget(m_chart);
     split->setStretchFactor(0, 3);
@@ -57,19 +60,52 @@ void FindingDetailsView::showPage(const QString& html)
 
 const QString& FindingDetailsView::styleSheet()
 {
-    static const QString style = QStringLiteral(
-        "<style>"
-        "body { margin: 0; }"
-        "h2 { margin: 0 0 4px 0; }"
-        "table.kv td { padding: 2px 8px 2px 0; vertical-align: top; }"
-        "table.kv td.k { color: #555; white-space: nowrap; }"
-        "table.ev { border-collapse: collapse; }"
-        "table.ev td { padding: 2px 8px 2px 0; vertical-align: top; border-bottom: 1px solid #e4e4e4; }"
-        "table.ev td.k { color: #555; font-family: monospace; white-space: nowrap; }"
-        "pre { margin: 0; }"
-        "code { background: #f0f0f0; }"
-        "</style>");
+    // Follows the application palette (light or dark), computed again when it changes.
+    thread_local QString style;
+    thread_local qint64 key = -1;
+    // Without a GUI application (a headless report) there is no palette to follow: paper colours.
+    QPalette palette;
+    if (qobject_cast<QGuiApplication*>(QCoreApplication::instance())) {
+        palette = QGuiApplication::palette();
+    } else {
+        palette.setColor(QPalette::Text, Qt::black);
+        palette.setColor(QPalette::Base, Qt::white);
+    }
+    const qint64 now = qint64(palette.color(QPalette::Base).rgba()) << 32 | palette.color(QPalette::Text).rgba();
+    if (now != key) {
+        style = styleSheet(palette);
+        key = now;
+    }
     return style;
+}
+
+QString FindingDetailsView::styleSheet(const QPalette& palette)
+{
+    // Secondary text halfway between text and background reads on both themes;
+    // rules and code backgrounds are faint mixes of the two.
+    auto mix = [](const QColor& a, const QColor& b, double t) {
+        return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t), float(a.greenF() * (1 - t) + b.greenF() * t),
+                                float(a.blueF() * (1 - t) + b.blueF() * t))
+            .name();
+    };
+    const QColor text = palette.color(QPalette::Text);
+    const QColor base = palette.color(QPalette::Base);
+    const QString key = mix(text, base, 0.38);
+    const QString rule = mix(text, base, 0.85);
+    const QString code = mix(text, base, 0.92);
+    return QStringLiteral(
+               "<style>"
+               "body { margin: 0; }"
+               "h2 { margin: 0 0 4px 0; }"
+               "table.kv td { padding: 2px 8px 2px 0; vertical-align: top; }"
+               "table.kv td.k { color: %1; white-space: nowrap; }"
+               "table.ev { border-collapse: collapse; }"
+               "table.ev td { padding: 2px 8px 2px 0; vertical-align: top; border-bottom: 1px solid %2; }"
+               "table.ev td.k { color: %1; font-family: monospace; white-space: nowrap; }"
+               "pre { margin: 0; }"
+               "code { background: %3; }"
+               "</style>")
+        .arg(key, rule, code);
 }
 
 QString FindingDetailsView::findingHtml(const Finding& f)

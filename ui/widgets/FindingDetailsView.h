@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class FindingChartView;
+class QPalette;
 class QTextBrowser;
 class VerdictEditor;
 
@@ -30,7 +31,10 @@ public:
 
     // The details of a finding as rich text (also used by reports).
     static QString findingHtml(const Finding& f);
+    // The pane's CSS, in the colours of the application palette; reports on
+    // paper pass a light palette to the second form.
     static const QString& styleSheet();
+    static QString styleSheet(const QPalette& palette);
 
 signals:
     void hostActivated(const QString& address);

@@ -1,10 +1,12 @@
 #include "widgets/MainWindow.h"
 
 #include "analysis/AnalysisJob.h"
+#include "analysis/DetectionConfig.h"
 #include "analysis/DetectionSettings.h"
 #include "analysis/TrafficTimeline.h"
 #include "collect/LiveCaptureJob.h"
 #include "dialogs/LiveCaptureDialog.h"
+#include "dialogs/SettingsDialog.h"
 #include "models/FindingsFilterProxy.h"
 #include "models/FindingsModel.h"
 #include "plots/TimelinePlot.h"
@@ -23,6 +25,9 @@
 #endif
 
 #include <QAction>
+#include <QActionGroup>
+#include <QComboBox>
+#include <QAbstractSpinBox>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -39,11 +44,13 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -92,6 +99,21 @@ MainWindow::MainWindow(QWidget* parent)
     createActions();
     createCentralWidget();
     createStatusBar();
+    createViewMenu();
+
+    // The user's detection settings; a broken file is reported, the defaults used.
+    QString settingsError;
+    if (!SettingsDialog::loadSaved(m_detection, settingsError))
+        QTimer::singleShot(0, this, [this, settingsError] {
+            showError(tr("Preferences not loaded"), tr("%1\nThe default detection settings are used.").arg(settingsError));
+        });
+    connect(m_plot, &TimelinePlot::selectionChanged, this, &MainWindow::setTimeRange);
+    connect(m_overview, &OverviewPage::hostActivated, this, &MainWindow::openHost);
+    connect(m_flows, &FlowsView::flowCountChanged, this, [this](quint64 flows) {
+        m_flowsLabel->setText(tr("%1 flows in the Flows view").arg(DisplayFormat::count(flows)));
+        m_flowsLabel->setVisible(true);
+    });
+    restoreLayout();
 
     connect(m_job, &AnalysisJob::stageChanged, this, [this](const QString& stage) { m_stageLabel->setText(stage); });
     connect(m_job, &AnalysisJob::progress, this, [this](qint64 done, qint64 total) {
@@ -194,9 +216,18 @@ void MainWindow::createActions()
     QAction* open = file->addAction(tr("&Open Capture…"), this, &MainWindow::chooseCapture);
     open->setShortcut(QKeySequence::Open);
     open->setStatusTip(tr("Import a flow capture into a new case and analyse it"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentFilesMenu"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    rebuildRecentMenu();
     m_exportAction = file->addAction(tr("&Export JSON Report…"), this, &MainWindow::chooseReportPath);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportAction->setEnabled(false);
+    file->addSeparator();
+    QAction* closeTab = file->addAction(tr("&Close Host Tab"), this, &MainWindow::closeCurrentHostTab);
+    // Spelt out: the platform's standard Close may be Ctrl+F4 only (Windows key scheme).
+    closeTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_W), QKeySequence(Qt::CTRL | Qt::Key_F4)});
+    closeTab->setStatusTip(tr("Close the host drill-down shown"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -209,7 +240,7 @@ void MainWindow::createActions()
     m_liveAction->setStatusTip(tr("Receive NetFlow/IPFIX from exporters over UDP and show the flows as they arrive"));
     connect(m_liveAction, &QAction::toggled, this, &MainWindow::toggleLiveCapture);
     m_detectAction = capture->addAction(tr("&Run Detectors"), this, &MainWindow::runDetectors);
-    m_detectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_detectAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_R), QKeySequence(Qt::Key_F5)});
     m_detectAction->setStatusTip(tr("Look for beacons, scans, exfiltration and floods in the case as it is now"));
     m_detectAction->setEnabled(false);
 
@@ -262,10 +293,6 @@ void MainWindow::createCentralWidget()
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         m_proxy->setText(text);
     });
-    QAction* focusFilter = new QAction(this);
-    focusFilter->setShortcut(QKeySequence::Find);
-    connect(focusFilter, &QAction::triggered, this, [this] { m_filter->setFocus(); m_filter->selectAll(); });
-    addAction(focusFilter);
 
     auto* tablePane = new QWidget(this);
     auto* tableLayout = new QVBoxLayout(tablePane);
@@ -353,6 +380,9 @@ void MainWindow::openHost(const QString& address)
     }
     auto* host = new HostView(m_casePath, address, this);
     host->setFindings(m_model->findings());
+    if (m_rangeStartMs != 0 || m_rangeEndMs != 0)
+        host->setTimeRange(m_rangeStartMs, m_rangeEndMs);
+    restoreSplitters(host);
     connect(host, &HostView::hostActivated, this, &MainWindow::openHost);
     connect(host, &HostView::findingActivated, this, [this](const QString& id) {
         const auto& all = m_model->findings();
@@ -382,9 +412,12 @@ QTextBrowser* MainWindow::detailsView() const
 void MainWindow::setCaseForViews(const QString& casePath)
 {
     m_viewsCase = casePath;
+    m_overview->setCasePath(casePath);
     m_details->setCasePath(casePath);
     m_flows->setCasePath(casePath);
     m_hosts->setCasePath(casePath);
+    if (casePath.isEmpty())
+        m_overview->clearSummary(tr("Reading the case…"));
     // Drill-downs belong to the case they were opened on.
     for (int i = m_tabs->count() - 1; i >= FixedTabCount; --i) {
         QWidget* w = m_tabs->widget(i);
@@ -401,6 +434,18 @@ void MainWindow::createStatusBar()
     m_summaryLabel->setTextFormat(Qt::PlainText);
     m_summaryLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_summaryLabel, 1);
+    // The timeline's selection and what it holds; hidden while the whole case is shown.
+    m_selectionLabel = new QLabel(this);
+    m_selectionLabel->setObjectName(QStringLiteral("selectionLabel"));
+    m_selectionLabel->setTextFormat(Qt::PlainText);
+    m_selectionLabel->setToolTip(tr("Every view is narrowed to this time range; Esc on the timeline or "
+                                    "View ▸ Clear Time Selection shows the whole case"));
+    m_selectionLabel->setVisible(false);
+    statusBar()->addWidget(m_selectionLabel);
+    m_flowsLabel = new QLabel(this);
+    m_flowsLabel->setTextFormat(Qt::PlainText);
+    m_flowsLabel->setVisible(false);
+    statusBar()->addPermanentWidget(m_flowsLabel);
     m_stageLabel = new QLabel(this);
     m_stageLabel->setTextFormat(Qt::PlainText);
     statusBar()->addPermanentWidget(m_stageLabel);
@@ -463,8 +508,10 @@ void MainWindow::openCaptures(const QStringList& paths)
         }
     }
     m_pendingInputs.clear();
-    for (const QString& p : paths)
+    for (const QString& p : paths) {
         m_pendingInputs << QFileInfo(p).absoluteFilePath();
+        addRecentFile(QFileInfo(p).absoluteFilePath());
+    }
     if (m_running) {
         // Start the new files once the current job has wound down.
         m_stageLabel->setText(tr("Stopping current analysis…"));
@@ -525,7 +572,16 @@ void MainWindow::startPending()
 
 void MainWindow::startJob(int attempt)
 {
-    if (m_job->start(m_casePath, m_analysisOnly ? QStringList() : m_inputs, DetectionSettings{}))
+    DetectionSettings settings = m_detection;
+    if (!settings.indicatorFiles.empty() && attempt == 0) {
+        std::vector<std::string> problems;
+        std::string error;
+        if (!DetectionConfig::loadIndicatorFiles(settings, problems, error))
+            showError(tr("Indicator list not read"), QString::fromStdString(error));
+        for (const std::string& p : problems)
+            m_importNotes << tr("indicators: %1").arg(QString::fromStdString(p));
+    }
+    if (m_job->start(m_casePath, m_analysisOnly ? QStringList() : m_inputs, settings))
         return;
     // The previous worker reports finished a moment before it has fully
     // returned; try again shortly instead of blocking.
@@ -645,9 +701,11 @@ void MainWindow::applyCaseView(const CaseView& view)
     }
     m_summaryHtml = html;
 
-    m_overview->setSummaryHtml(html);
+    m_overview->setSummary(m_casePath, s, view.imports, m_importNotes);
     if (m_viewsCase != m_casePath)
         setCaseForViews(m_casePath);
+    else
+        m_overview->refresh(); // the same case, maybe with more flows (live capture, import)
 
     if (view.timeline)
         m_plot->setTimeline(*view.timeline);
@@ -818,8 +876,10 @@ void MainWindow::setFindings(std::vector<Finding> findings)
     // Fit the columns to the new content once; users may resize afterwards.
     m_table->resizeColumnsToContents();
     const int caps[FindingsModel::ColumnCount] = {74, 60, 170, 120, 262, 110, 160, 0};
+    // The caps were chosen at a 17 px line; larger fonts (high DPI, accessibility) widen them alike.
+    const double scale = std::max(1.0, m_table->fontMetrics().height() / 17.0);
     for (int c = 0; c < FindingsModel::SummaryColumn; ++c)
-        m_table->setColumnWidth(c, std::min(m_table->columnWidth(c) + 10, caps[c]));
+        m_table->setColumnWidth(c, std::min(m_table->columnWidth(c) + 10, int(caps[c] * scale)));
     updateFindingsCount();
     updateDetails();
 }
@@ -985,6 +1045,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     m_pendingInputs.clear();
     if (m_job->isRunning())
         m_job->cancel();
+    saveLayout();
     event->accept();
 }
 
@@ -1004,4 +1065,312 @@ void MainWindow::dropEvent(QDropEvent* event)
         event->acceptProposedAction();
         openCaptures(paths);
     }
+}
+
+// --- desktop conventions ---
+
+void MainWindow::createViewMenu()
+{
+    QAction* captureMenu = menuBar()->actions().value(1); // File, Capture, Help: Edit and View go before Capture
+
+    auto* edit = new QMenu(tr("&Edit"), this);
+    QAction* find = edit->addAction(tr("&Find…"), this, &MainWindow::focusCurrentFilter);
+    find->setShortcut(QKeySequence::Find);
+    find->setStatusTip(tr("Go to the filter of the view shown"));
+    edit->addSeparator();
+    m_preferencesAction = edit->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    m_preferencesAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Comma), QKeySequence::Preferences});
+    m_preferencesAction->setMenuRole(QAction::PreferencesRole);
+    m_preferencesAction->setStatusTip(tr("Internal networks, allowlist, indicators, detector thresholds, time zone"));
+    menuBar()->insertMenu(captureMenu, edit);
+
+    auto* view = new QMenu(tr("&View"), this);
+    const QString names[] = {tr("&Overview"), tr("F&indings"), tr("F&lows")};
+    for (int i = 0; i < FixedTabCount; ++i) {
+        QAction* tab = view->addAction(names[i], this, [this, i] { m_tabs->setCurrentIndex(i); });
+        tab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    QAction* next = view->addAction(tr("&Next Tab"), this,
+                                    [this] { m_tabs->setCurrentIndex((m_tabs->currentIndex() + 1) % m_tabs->count()); });
+    next->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    QAction* previous = view->addAction(tr("&Previous Tab"), this, [this] {
+        m_tabs->setCurrentIndex((m_tabs->currentIndex() + m_tabs->count() - 1) % m_tabs->count());
+    });
+    previous->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab),
+                            QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
+    view->addSeparator();
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("hostsDock"))) {
+        QAction* hosts = dock->toggleViewAction();
+        hosts->setText(tr("&Hosts Panel"));
+        hosts->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H));
+        view->addAction(hosts);
+    }
+    view->addSeparator();
+    QAction* selectMode = view->addAction(tr("&Select Time Range by Dragging"));
+    selectMode->setCheckable(true);
+    selectMode->setStatusTip(tr("Dragging on the timeline selects a range (Shift+drag always does)"));
+    connect(selectMode, &QAction::toggled, m_plot, &TimelinePlot::setSelectionMode);
+    QAction* clearRange = view->addAction(tr("&Clear Time Selection"), this, [this] { setTimeRange(0, 0); });
+    clearRange->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    clearRange->setStatusTip(tr("Show the whole capture in every view (Esc on the timeline)"));
+    QAction* resetZoom = view->addAction(tr("&Reset Timeline Zoom"), m_plot, &TimelinePlot::resetZoom);
+    resetZoom->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction* showInfo = view->addAction(tr("Show &Info Findings on Timeline"));
+    showInfo->setCheckable(true);
+    connect(showInfo, &QAction::toggled, m_plot, &TimelinePlot::setShowAllSeverities);
+    view->addSeparator();
+    m_localTimeAction = view->addAction(tr("&Local Time"));
+    m_localTimeAction->setCheckable(true);
+    m_localTimeAction->setStatusTip(tr("Show times in this computer's time zone instead of UTC"));
+    connect(m_localTimeAction, &QAction::toggled, this, &MainWindow::setLocalTime);
+    QAction* fullScreen = view->addAction(tr("&Full Screen"));
+    fullScreen->setCheckable(true);
+    fullScreen->setShortcuts({QKeySequence::FullScreen, QKeySequence(Qt::Key_F11)});
+    connect(fullScreen, &QAction::toggled, this, [this](bool on) {
+        setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
+    });
+    menuBar()->insertMenu(captureMenu, view);
+    if (QSettings().value(QStringLiteral("view/localTime"), false).toBool())
+        m_localTimeAction->setChecked(true);
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(QStringLiteral("recentFiles")).toStringList();
+}
+
+void MainWindow::clearRecentFiles()
+{
+    QSettings().remove(QStringLiteral("recentFiles"));
+    rebuildRecentMenu();
+}
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    QSettings().setValue(QStringLiteral("recentFiles"), files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString& path = files[i];
+        // "&1 name": Alt+digit picks it; the full path is the tooltip and status tip.
+        QString name = QFileInfo(path).fileName();
+        name.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        QAction* a = m_recentMenu->addAction(i < 9 ? QStringLiteral("&%1  %2").arg(i + 1).arg(name) : name);
+        a->setToolTip(QDir::toNativeSeparators(path));
+        a->setStatusTip(QDir::toNativeSeparators(path));
+        a->setData(path);
+        connect(a, &QAction::triggered, this, [this, path] {
+            if (!QFileInfo(path).isFile()) {
+                QStringList left = recentFiles();
+                left.removeAll(path);
+                QSettings().setValue(QStringLiteral("recentFiles"), left);
+            }
+            openCapture(path); // reports a missing file
+        });
+    }
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    QAction* clear = m_recentMenu->addAction(tr("&Clear Menu"), this, &MainWindow::clearRecentFiles);
+    clear->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::focusCurrentFilter()
+{
+    QWidget* page = m_tabs->currentWidget();
+    if (m_tabs->currentIndex() != FindingsTab && page) {
+        // The view's own filter or search box: the first line edit it shows.
+        for (QLineEdit* edit : page->findChildren<QLineEdit*>()) {
+            if (edit->isVisibleTo(page) && !edit->isReadOnly() && !qobject_cast<QAbstractSpinBox*>(edit->parentWidget())
+                && !qobject_cast<QComboBox*>(edit->parentWidget())) {
+                edit->setFocus(Qt::ShortcutFocusReason);
+                edit->selectAll();
+                return;
+            }
+        }
+    }
+    m_tabs->setCurrentIndex(FindingsTab);
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
+}
+
+void MainWindow::closeCurrentHostTab()
+{
+    if (auto* host = qobject_cast<HostView*>(m_tabs->currentWidget())) {
+        saveSplitters(host);
+        m_tabs->removeTab(m_tabs->currentIndex());
+        host->deleteLater();
+    }
+}
+
+void MainWindow::saveSplitters(QWidget* root) const
+{
+    QSettings settings;
+    for (QSplitter* split : root->findChildren<QSplitter*>())
+        if (!split->objectName().isEmpty())
+            settings.setValue(QStringLiteral("splitters/") + split->objectName(), split->saveState());
+}
+
+void MainWindow::restoreSplitters(QWidget* root) const
+{
+    QSettings settings;
+    for (QSplitter* split : root->findChildren<QSplitter*>()) {
+        if (split->objectName().isEmpty())
+            continue;
+        const QByteArray state = settings.value(QStringLiteral("splitters/") + split->objectName()).toByteArray();
+        if (!state.isEmpty())
+            split->restoreState(state);
+    }
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("view/showInfoFindings"), m_plot->showsAllSeverities());
+    saveSplitters(const_cast<MainWindow*>(this));
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    const QByteArray geometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+        // First start: a size in font units, so large fonts and high DPI get room too.
+        const int line = fontMetrics().height();
+        resize(std::max(1280, 80 * line), std::max(800, 50 * line));
+    }
+    const QByteArray state = settings.value(QStringLiteral("window/state")).toByteArray();
+    if (state.isEmpty() || !restoreState(state)) {
+        // First start: the hosts list wide enough for an IPv6 address and its score.
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("hostsDock")))
+            resizeDocks({dock}, {18 * fontMetrics().horizontalAdvance(QLatin1Char('M'))}, Qt::Horizontal);
+    }
+    m_plot->setShowAllSeverities(settings.value(QStringLiteral("view/showInfoFindings"), false).toBool());
+    restoreSplitters(this);
+}
+
+void MainWindow::setDetectionSettings(const DetectionSettings& settings, bool rerun)
+{
+    m_detection = settings;
+    QString error;
+    if (!SettingsDialog::save(m_detection, error))
+        showError(tr("Preferences not saved"), error);
+    if (rerun && !m_casePath.isEmpty()) {
+        if (m_running)
+            m_stageLabel->setText(tr("The new settings apply from the next run"));
+        else
+            runDetectors();
+    }
+}
+
+void MainWindow::showPreferences()
+{
+    auto* dialog = new SettingsDialog(m_detection, DisplayFormat::localTime(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (dialog->localTime() != DisplayFormat::localTime())
+            m_localTimeAction->setChecked(dialog->localTime()); // calls setLocalTime
+        // Re-run only when detection changed: the configuration as a whole compares.
+        if (DetectionConfig::toJson(dialog->settings()) != DetectionConfig::toJson(m_detection))
+            setDetectionSettings(dialog->settings(), true);
+    });
+    dialog->open();
+    emit preferencesOpened(dialog);
+}
+
+void MainWindow::setLocalTime(bool local)
+{
+    if (m_localTimeAction->isChecked() != local) {
+        m_localTimeAction->setChecked(local); // comes back here
+        return;
+    }
+    QSettings().setValue(QStringLiteral("view/localTime"), local);
+    if (DisplayFormat::localTime() == local)
+        return;
+    DisplayFormat::setLocalTime(local);
+    m_plot->updateTimeZone();
+    m_overview->refresh();
+    // Models format times when asked: repainting the views shows them in the new zone.
+    emit m_model->headerDataChanged(Qt::Horizontal, 0, m_model->columnCount() - 1);
+    for (QAbstractItemView* v : findChildren<QAbstractItemView*>())
+        v->viewport()->update();
+    updateDetails();
+    updateSelectionStatus();
+    if (!m_casePath.isEmpty() && !m_running && !m_live->isActive())
+        loadCaseView(); // the summary's times
+}
+
+void MainWindow::setTimeRange(int64_t startMs, int64_t endMs)
+{
+    if (startMs == m_rangeStartMs && endMs == m_rangeEndMs)
+        return;
+    m_rangeStartMs = startMs;
+    m_rangeEndMs = endMs;
+    m_plot->setSelection(startMs, endMs); // no-op when it came from the plot
+    m_proxy->setTimeRange(startMs, endMs);
+    m_overview->setTimeRange(startMs, endMs);
+    m_flows->setTimeRange(startMs, endMs);
+    for (int i = FixedTabCount; i < m_tabs->count(); ++i)
+        if (auto* host = qobject_cast<HostView*>(m_tabs->widget(i)))
+            host->setTimeRange(startMs, endMs);
+    updateSelectionStatus();
+    emit timeRangeChanged(startMs, endMs);
+}
+
+void MainWindow::updateSelectionStatus()
+{
+    const quint64 generation = ++m_rangeGeneration;
+    if (m_rangeStartMs == 0 && m_rangeEndMs == 0) {
+        m_selectionLabel->clear();
+        m_selectionLabel->setVisible(false);
+        return;
+    }
+    const QString range = tr("Selection %1 (%2)").arg(DisplayFormat::utcRange(m_rangeStartMs, m_rangeEndMs),
+                                                      DisplayFormat::duration(m_rangeEndMs - m_rangeStartMs));
+    const int findings = m_proxy->rowCount();
+    const QString findingsText = findings == 1 ? tr("1 finding") : tr("%1 findings").arg(findings);
+    m_selectionLabel->setText(range + QStringLiteral(" · ") + findingsText);
+    m_selectionLabel->setVisible(true);
+    if (m_casePath.isEmpty())
+        return;
+    // Counting the range's flows is a query over the time index: on the pool.
+    const QString casePath = m_casePath;
+    const int64_t start = m_rangeStartMs;
+    const int64_t end = m_rangeEndMs;
+    auto* watcher = new QFutureWatcher<qint64>(this);
+    connect(watcher, &QFutureWatcher<qint64>::finished, this, [this, watcher, generation, range, findingsText] {
+        const qint64 flows = watcher->result();
+        watcher->deleteLater();
+        if (generation != m_rangeGeneration || flows < 0)
+            return;
+        m_selectionLabel->setText(range + QStringLiteral(" · ") + tr("%1 flows").arg(DisplayFormat::count(uint64_t(flows)))
+                                  + QStringLiteral(" · ") + findingsText);
+    });
+    watcher->setFuture(QtConcurrent::run([casePath, start, end]() -> qint64 {
+        std::string error;
+        auto store = FlowStore::open(QFile::encodeName(casePath).toStdString(), error, true);
+        if (!store)
+            return -1;
+        return qint64(store->countFlowsMatching(FlowStore::FlowSelection{nullptr, start, end}));
+    }));
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    QMainWindow::changeEvent(event);
+    // The detail pane's CSS follows the palette (light or dark): render it again.
+    if (event->type() == QEvent::PaletteChange && m_details)
+        updateDetails();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/DetectionSettings.h"
 #include "collect/FlowCollector.h"
 #include "model/Finding.h"
 #include "store/FlowStore.h"
@@ -28,6 +29,8 @@ class QDragEnterEvent;
 class QDropEvent;
 class QLabel;
 class QLineEdit;
+class QMenu;
+class QSplitter;
 class QProgressBar;
 class QPushButton;
 class QTabWidget;
@@ -71,6 +74,27 @@ public:
     // While collecting, the detectors re-run this often over what arrived (default 60 s).
     void setLiveAnalysisInterval(int ms) { m_liveAnalysisMs = ms; }
 
+    // --- desktop conventions: recent files, layout, preferences, time range ---
+    static constexpr int kMaxRecentFiles = 10;
+    QStringList recentFiles() const;
+    void clearRecentFiles();
+    QMenu* recentFilesMenu() const { return m_recentMenu; }
+    // Window geometry, toolbar and dock state, every named splitter (QSettings).
+    void saveLayout() const;
+    void restoreLayout();
+    // The detection settings every run uses (Edit ▸ Preferences, saved in
+    // SettingsDialog::configFilePath()). rerun: run the detectors on the open case.
+    const DetectionSettings& detectionSettings() const { return m_detection; }
+    void setDetectionSettings(const DetectionSettings& settings, bool rerun);
+    // Times in UTC (default) or local time, in every view.
+    void setLocalTime(bool local);
+    // The timeline's selection, applied to every view; 0, 0: the whole case.
+    void setTimeRange(int64_t startMs, int64_t endMs);
+    int64_t timeRangeStartMs() const { return m_rangeStartMs; }
+    int64_t timeRangeEndMs() const { return m_rangeEndMs; }
+    QLabel* selectionLabel() const { return m_selectionLabel; }
+    QAction* preferencesAction() const { return m_preferencesAction; }
+
 public slots:
     // Starts a fresh case for the file and analyses it.
     void openCapture(const QString& path);
@@ -85,6 +109,10 @@ public slots:
     void runDetectors();
     // Opens (or shows) the drill-down tab of a host of the open case.
     void openHost(const QString& address);
+    // Selects a finding (index into findingsModel()->findings()) in the table.
+    void selectFinding(int index);
+    // Edit ▸ Preferences (non-modal, so an offscreen test can drive it).
+    void showPreferences();
 
 signals:
     void liveCaptureStarted(quint16 port);
@@ -96,9 +124,14 @@ signals:
     // Emitted with every error shown to the user; tests watch this.
     void errorShown(const QString& message);
     void reportExported(const QString& path, bool ok);
+    // The time range every view is narrowed to changed (0, 0: the whole case).
+    void timeRangeChanged(qint64 startMs, qint64 endMs);
+    // The Preferences dialog opened (tests and the screenshot tour drive it).
+    void preferencesOpened(QDialog* dialog);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -127,7 +160,14 @@ private:
     void applyLiveView(const FlowStore::Summary& summary, const TrafficTimeline& timeline);
     QString summaryText(const FlowStore::Summary& s) const;
     int selectedFinding() const;
-    void selectFinding(int index);
+    void createViewMenu();
+    void addRecentFile(const QString& path);
+    void rebuildRecentMenu();
+    void focusCurrentFilter();
+    void closeCurrentHostTab();
+    void updateSelectionStatus();
+    void restoreSplitters(QWidget* root) const;
+    void saveSplitters(QWidget* root) const;
     static QString casePathFor(const QStringList& inputs);
     // Points the case views (details, flows, hosts) at a case; closes drill-downs.
     void setCaseForViews(const QString& casePath);
@@ -156,6 +196,15 @@ private:
     QAction* m_liveAction = nullptr;
     QAction* m_detectAction = nullptr;
     QLabel* m_liveLabel = nullptr;
+    QLabel* m_selectionLabel = nullptr;
+    QLabel* m_flowsLabel = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_preferencesAction = nullptr;
+    QAction* m_localTimeAction = nullptr;
+    DetectionSettings m_detection;
+    int64_t m_rangeStartMs = 0;
+    int64_t m_rangeEndMs = 0;
+    quint64 m_rangeGeneration = 0; // discards selection counts of an older range
     QElapsedTimer m_sinceAnalysis;   // while collecting: time since the detectors last ran
     quint64 m_flowsAtAnalysis = 0;   // flows stored when they last ran
     quint64 m_liveFlows = 0;         // flows stored so far by the running capture
