@@ -263,7 +263,15 @@ void MainWindow::createCentralWidget()
     });
     QAction* focusFilter = new QAction(this);
     focusFilter->setShortcut(QKeySequence::Find);
-    connect(focusFilter, &QAction::triggered, this, [this] { m_filter->setFocus(); m_filter->selectAll(); });
+    connect(focusFilter, &QAction::triggered, this, [this] {
+        // On the flows tab or a drill-down, Ctrl+F goes to the flow filter bar.
+        if (auto* flows = qobject_cast<FlowsView*>(m_tabs->currentWidget()))
+            return flows->focusFilter();
+        if (auto* host = qobject_cast<HostView*>(m_tabs->currentWidget()))
+            return host->flowsView()->focusFilter();
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
     addAction(focusFilter);
 
     auto* tablePane = new QWidget(this);
