@@ -76,10 +76,11 @@ QVariant HostListModel::data(const QModelIndex& index, int role) const
         QStringList types;
         for (const std::string& t : h.types)
             types << QString::fromStdString(t);
-        return tr("%1 (%2)\nscore %3 from %n finding(s): %4\nDouble-click or Enter opens its drill-down", nullptr,
-                  int(h.findingIds.size()))
+        return tr("%1 (%2)\nscore %3 from %4: %5\nDouble-click or Enter opens its drill-down")
             .arg(QString::fromStdString(h.host.toString()), internal ? tr("internal") : tr("external"),
-                 QString::number(h.score, 'f', 1), types.join(QStringLiteral(", ")));
+                 QString::number(h.score, 'f', 1),
+                 h.findingIds.size() == 1 ? tr("1 finding") : tr("%1 findings").arg(h.findingIds.size()),
+                 types.join(QStringLiteral(", ")));
     }
     default: return {};
     }
@@ -99,6 +100,10 @@ QVariant HostListModel::headerData(int section, Qt::Orientation orientation, int
         default: return {};
         }
     }
+    if (role == Qt::ToolTipRole && section == FindingsColumn)
+        return tr("Findings about the host (info findings not counted)");
+    if (role == Qt::ToolTipRole && section == NetworkColumn)
+        return tr("Inside the case's internal networks, or outside");
     if (role == Qt::ToolTipRole && section == ScoreColumn)
         return tr("Combined score of the host's findings: 100 × (1 − ∏(1 − score/100)); info findings do not count");
     return {};

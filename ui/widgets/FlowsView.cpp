@@ -119,7 +119,8 @@ FlowsView::FlowsView(QWidget* parent)
         if (m_errorPosition >= 0)
             m_filter->setStyleSheet({});
     });
-    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+    // Double-click or Enter on an address opens its drill-down.
+    connect(m_table, &QTableView::activated, this, [this](const QModelIndex& index) {
         const QString address = index.data(FlowsTableModel::AddressRole).toString();
         if (!address.isEmpty() && index.column() != FlowsTableModel::ExporterColumn)
             emit hostActivated(address);

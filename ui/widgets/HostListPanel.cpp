@@ -55,13 +55,12 @@ HostListPanel::HostListPanel(QWidget* parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setHighlightSections(false);
-    const QFontMetrics fm = m_table->fontMetrics();
-    m_table->setColumnWidth(HostListModel::HostColumn, fm.horizontalAdvance(QStringLiteral("255.255.255.255")) + 16);
-    m_table->setColumnWidth(HostListModel::ScoreColumn, fm.horizontalAdvance(QStringLiteral("Score 100.0")) + 8);
-    m_table->setColumnWidth(HostListModel::FindingsColumn, fm.horizontalAdvance(QStringLiteral("Findings")) + 16);
-    m_table->setColumnWidth(HostListModel::SeverityColumn, fm.horizontalAdvance(QStringLiteral("Critical")) + 20);
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    // The dock is narrow: the address takes what the short columns leave (IPv6 elides in the middle).
+    m_table->horizontalHeader()->setMinimumSectionSize(24);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(HostListModel::HostColumn, QHeaderView::Stretch);
     layout->addWidget(m_table, 1);
 
     m_count = new QLabel(this);
@@ -114,8 +113,8 @@ void HostListPanel::updateCount()
 {
     const int shown = m_proxy->rowCount();
     const int all = m_model->rowCount();
-    m_count->setText(shown == all ? tr("%n host(s) with findings", nullptr, all)
-                                  : tr("%1 of %n host(s) with findings", nullptr, all).arg(shown));
+    const QString hosts = all == 1 ? tr("1 host with findings") : tr("%1 hosts with findings").arg(all);
+    m_count->setText(shown == all ? hosts : tr("%1 of %2").arg(shown).arg(hosts));
 }
 
 void HostListPanel::activateRow(int proxyRow)

@@ -122,16 +122,17 @@ HostView::HostView(const QString& casePath, const QString& address, QWidget* par
     m_plot->xAxis->grid()->setPen(QPen(QColor(0, 0, 0, 25), 1, Qt::DotLine));
     m_plot->yAxis->grid()->setPen(QPen(QColor(0, 0, 0, 35), 1, Qt::DotLine));
     m_plot->setNoAntialiasingOnDrag(true);
-    QCPGraph* sent = m_plot->addGraph();
-    sent->setName(tr("Sent (out)"));
-    sent->setLineStyle(QCPGraph::lsStepLeft);
-    sent->setPen(QPen(QColor(0xd0, 0x6a, 0x10), 1.3));
-    sent->setBrush(QColor(0xe8, 0x8a, 0x2a, 70));
+    // Received first, so that the (often much smaller) sent curve is drawn over it.
     QCPGraph* received = m_plot->addGraph();
     received->setName(tr("Received (in)"));
     received->setLineStyle(QCPGraph::lsStepLeft);
     received->setPen(QPen(QColor(0x1f, 0x5f, 0xa8), 1.3));
     received->setBrush(QColor(0x3d, 0x85, 0xd6, 60));
+    QCPGraph* sent = m_plot->addGraph();
+    sent->setName(tr("Sent (out)"));
+    sent->setLineStyle(QCPGraph::lsStepLeft);
+    sent->setPen(QPen(QColor(0xd0, 0x6a, 0x10), 1.8));
+    sent->setBrush(QColor(0xe8, 0x8a, 0x2a, 150));
     m_plot->legend->setVisible(true);
     m_plot->legend->setBrush(QColor(255, 255, 255, 210));
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
@@ -343,7 +344,7 @@ void HostView::updateHeader()
     if (!m_hostFindings.empty())
         text += QStringLiteral(" &nbsp;<span style=\"background:%1;color:%2\">&nbsp;%3&nbsp;</span>")
                     .arg(FindingsModel::severityBackground(top).name(), FindingsModel::severityForeground(top).name(),
-                         tr("%n finding(s), top %1", nullptr, int(m_hostFindings.size()))
+                         (m_hostFindings.size() == 1 ? tr("1 finding, %1") : tr("%2 findings, top %1").arg(m_hostFindings.size()))
                              .arg(FindingsModel::severityText(top).toLower()));
     text += QStringLiteral("<br>");
     if (!m_loaded) {
@@ -418,8 +419,10 @@ void HostView::drawTimeline()
         }
         graph->setData(keys, values, true);
     };
-    fill(m_plot->graph(0), m_content.sent);
-    fill(m_plot->graph(1), m_content.received);
+    fill(m_plot->graph(1), m_content.sent);
+    fill(m_plot->graph(0), m_content.received);
+    m_plot->graph(1)->setName(tr("Sent (out): %1").arg(DisplayFormat::bytes(double(m_content.totals.bytesOut))));
+    m_plot->graph(0)->setName(tr("Received (in): %1").arg(DisplayFormat::bytes(double(m_content.totals.bytesIn))));
     m_plot->yAxis->setLabel(m_content.bucketMs > 0
                                 ? tr("Bytes per %1").arg(bucketText(m_content.bucketMs))
                                 : tr("Bytes"));
