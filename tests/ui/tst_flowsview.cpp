@@ -449,6 +449,10 @@ void TestFlowsView::hostDrillDownOfTheBeaconHost()
                 != view.findingsModel()->findingAt(row)->dst.end())
             beaconRow = row;
     QVERIFY(beaconRow >= 0);
+    const int hostFindings = view.findingsModel()->rowCount();
+    QVERIFY2(view.header()->text().contains(hostFindings == 1 ? QStringLiteral("1 finding, ")
+                                                              : QStringLiteral("%1 findings, top ").arg(hostFindings)),
+             qPrintable(view.header()->text()));
     QSignalSpy activated(&view, &HostView::findingActivated);
     const QRect cell = view.findingsTable()->visualRect(view.findingsModel()->index(beaconRow, FindingsModel::TypeColumn));
     QTest::mouseClick(view.findingsTable()->viewport(), Qt::LeftButton, {}, cell.center());

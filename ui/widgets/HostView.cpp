@@ -18,6 +18,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -320,20 +321,33 @@ void HostView::apply(Content content)
 {
     const bool first = !m_loaded;
     m_content = std::move(content);
-    m_loaded = true;
     updateHeader();
     fillPeers();
-    fillPorts();
-    drawTimeline();
-    // The flows table reads once the lookup indexes exist (load made them).
-    if (first)
-        m_flows->setCasePath(m_casePath);
-    emit loaded();
+    // The rest in later turns of the event loop: each part of a large host's
+    // drill-down is cheap, all of them at once (with the tab's first paint) are not.
+    const quint64 generation = m_generation;
+    QTimer::singleShot(0, this, [this, generation, first] {
+        if (generation != m_generation)
+            return;
+        fillPorts();
+        drawTimeline();
+        QTimer::singleShot(0, this, [this, generation, first] {
+            if (generation != m_generation)
+                return;
+            // The flows table reads once the lookup indexes exist (load made them).
+            if (first)
+                m_flows->setCasePath(m_casePath);
+            m_loaded = true;
+            updateHeader();
+            emit loaded();
+        });
+    });
 }
 
 void HostView::updateHeader()
 {
-    const QString network = m_loaded ? (m_content.internal ? tr("internal") : tr("external")) : QString();
+    const bool read = m_loaded || m_content.totals.flows > 0 || !m_content.error.empty();
+    const QString network = read ? (m_content.internal ? tr("internal") : tr("external")) : QString();
     QString text = QStringLiteral("<span style=\"font-size:large\"><b>%1</b></span>").arg(m_address.toHtmlEscaped());
     if (!network.isEmpty())
         text += QStringLiteral(" &nbsp;<span style=\"background:%1;color:white\">&nbsp;%2&nbsp;</span>")
@@ -344,10 +358,11 @@ void HostView::updateHeader()
     if (!m_hostFindings.empty())
         text += QStringLiteral(" &nbsp;<span style=\"background:%1;color:%2\">&nbsp;%3&nbsp;</span>")
                     .arg(FindingsModel::severityBackground(top).name(), FindingsModel::severityForeground(top).name(),
-                         (m_hostFindings.size() == 1 ? tr("1 finding, %1") : tr("%2 findings, top %1").arg(m_hostFindings.size()))
-                             .arg(FindingsModel::severityText(top).toLower()));
+                         m_hostFindings.size() == 1
+                             ? tr("1 finding, %1").arg(FindingsModel::severityText(top).toLower())
+                             : tr("%1 findings, top %2").arg(m_hostFindings.size()).arg(FindingsModel::severityText(top).toLower()));
     text += QStringLiteral("<br>");
-    if (!m_loaded) {
+    if (!read) {
         text += tr("Reading the host's traffic…");
     } else if (!m_content.error.empty()) {
         text += tr("Cannot read the case: %1").arg(DisplayFormat::html(m_content.error));
