@@ -94,14 +94,14 @@ QVariant HostListModel::headerData(int section, Qt::Orientation orientation, int
         switch (section) {
         case HostColumn: return tr("Host");
         case ScoreColumn: return tr("Score");
-        case FindingsColumn: return tr("Findings");
+        case FindingsColumn: return tr("#");
         case SeverityColumn: return tr("Severity");
         case NetworkColumn: return tr("Network");
         default: return {};
         }
     }
     if (role == Qt::ToolTipRole && section == FindingsColumn)
-        return tr("Findings about the host (info findings not counted)");
+        return tr("Number of findings about the host (info findings not counted)");
     if (role == Qt::ToolTipRole && section == NetworkColumn)
         return tr("Inside the case's internal networks, or outside");
     if (role == Qt::ToolTipRole && section == ScoreColumn)

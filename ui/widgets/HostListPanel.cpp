@@ -56,11 +56,11 @@ HostListPanel::HostListPanel(QWidget* parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setHighlightSections(false);
-    m_table->setTextElideMode(Qt::ElideMiddle);
-    // The dock is narrow: the address takes what the short columns leave (IPv6 elides in the middle).
+    // The dock is narrow: every column fits its content (an address is never cut),
+    // the last one takes what is left.
     m_table->horizontalHeader()->setMinimumSectionSize(24);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(HostListModel::HostColumn, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setStretchLastSection(true);
     layout->addWidget(m_table, 1);
 
     m_count = new QLabel(this);
@@ -76,6 +76,12 @@ HostListPanel::HostListPanel(QWidget* parent)
     connect(m_search, &QLineEdit::returnPressed, this, &HostListPanel::openSearch);
     // Enter and double-click on a row open it (activated covers both, per platform style).
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex& index) { activateRow(index.row()); });
+}
+
+QSize HostListPanel::sizeHint() const
+{
+    const QFontMetrics fm = fontMetrics();
+    return {fm.horizontalAdvance(QStringLiteral("255.255.255.255 100.0 99 Critical external")) + 70, 600};
 }
 
 void HostListPanel::setCasePath(const QString& casePath)

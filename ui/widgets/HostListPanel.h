@@ -29,6 +29,8 @@ public:
     QTableView* table() const { return m_table; }
     QLineEdit* searchEdit() const { return m_search; }
     QLabel* messageLabel() const { return m_message; }
+    // Wide enough for the address, score, count, severity and network columns without scrolling.
+    QSize sizeHint() const override;
 
 public slots:
     // Opens the search box's text: an address of the case (checked off the UI

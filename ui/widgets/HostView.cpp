@@ -400,6 +400,7 @@ void HostView::fillPeers()
         m_peers->setItem(row, 4, numberItem(DisplayFormat::bytes(double(p.bytesIn)),
                                             tr("%1 bytes").arg(DisplayFormat::count(p.bytesIn))));
     }
+    m_peers->resizeColumnsToContents(); // at most kPeersListed rows: cheap, and no figure is cut
 }
 
 void HostView::fillPorts()
@@ -416,6 +417,7 @@ void HostView::fillPorts()
         m_ports->setItem(row, 3, numberItem(DisplayFormat::bytes(double(p.bytes)), tr("%1 bytes").arg(DisplayFormat::count(p.bytes))));
         m_ports->setItem(row, 4, numberItem(DisplayFormat::count(p.peers)));
     }
+    m_ports->resizeColumnsToContents();
 }
 
 void HostView::drawTimeline()
