@@ -49,6 +49,13 @@ QTableWidget* makeTable(const QStringList& headers, QWidget* parent)
     return t;
 }
 
+// After resizing to contents, the last column takes the rest of the width again.
+void fillWidth(QTableWidget* t)
+{
+    t->horizontalHeader()->setStretchLastSection(false);
+    t->horizontalHeader()->setStretchLastSection(true);
+}
+
 QTableWidgetItem* textItem(const QString& text, const QString& tip = {})
 {
     auto* item = new QTableWidgetItem(text);
@@ -401,6 +408,7 @@ void HostView::fillPeers()
                                             tr("%1 bytes").arg(DisplayFormat::count(p.bytesIn))));
     }
     m_peers->resizeColumnsToContents(); // at most kPeersListed rows: cheap, and no figure is cut
+    fillWidth(m_peers);
 }
 
 void HostView::fillPorts()
@@ -418,6 +426,7 @@ void HostView::fillPorts()
         m_ports->setItem(row, 4, numberItem(DisplayFormat::count(p.peers)));
     }
     m_ports->resizeColumnsToContents();
+    fillWidth(m_ports);
 }
 
 void HostView::drawTimeline()
