@@ -1091,6 +1091,177 @@ std::vector<FlowStore::PortTotals> FlowStore::topPorts(const FlowSelection& sele
     return out;
 }
 
+// --- views: sorted pages of a selection and host aggregates ---
+
+namespace {
+
+const char* sortExpression(FlowStore::FlowSortKey key)
+{
+    using K = FlowStore::FlowSortKey;
+    switch (key) {
+    case K::Start: return "f.start_ms";
+    case K::Duration: return "(f.end_ms - f.start_ms)";
+    case K::Src: return "f.src";
+    case K::SrcPort: return "f.src_port";
+    case K::Dst: return "f.dst";
+    case K::DstPort: return "f.dst_port";
+    case K::Protocol: return "f.proto";
+    case K::Flags: return "f.tcp_flags";
+    case K::Packets: return "f.packets";
+    case K::Bytes: return "f.bytes";
+    case K::Exporter: return "e.address";
+    }
+    return "f.start_ms";
+}
+
+// Every flow record of one host, in or out, as one row shape: the host's side
+// first. ?1 host, ?2 start, ?3 end (both 0: any time). Two selects, so that each
+// uses its own index (src, start_ms) or (dst, start_ms); a record from the host
+// to itself counts once, as out.
+const char* const kHostFlows =
+    "SELECT 1 AS out, f.dst AS peer, f.bytes AS bo, f.rev_bytes AS bi, f.packets AS po, f.rev_packets AS pi,"
+    " f.start_ms AS s, f.end_ms AS e, f.proto AS proto, f.src_port AS hp, f.dst_port AS pp"
+    " FROM flows f WHERE f.src = ?1 AND (?3 = 0 AND ?2 = 0 OR f.start_ms < ?3 AND f.end_ms >= ?2)"
+    " UNION ALL"
+    " SELECT 0, f.src, f.rev_bytes, f.bytes, f.rev_packets, f.packets, f.start_ms, f.end_ms, f.proto,"
+    " f.dst_port, f.src_port"
+    " FROM flows f WHERE f.dst = ?1 AND f.src <> ?1 AND (?3 = 0 AND ?2 = 0 OR f.start_ms < ?3 AND f.end_ms >= ?2)";
+
+void bindHost(sqlite3_stmt* st, const IpAddress& host, int64_t startMs, int64_t endMs)
+{
+    sqlite3_bind_blob(st, 1, host.bytes().data(), 16, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, startMs);
+    sqlite3_bind_int64(st, 3, endMs);
+}
+
+} // namespace
+
+std::optional<uint64_t> FlowStore::buildFlowOrder(const FlowSelection& selection, FlowSortKey key, bool descending)
+{
+    if (!exec("DROP TABLE IF EXISTS temp.flow_order;"
+              "CREATE TEMP TABLE flow_order(pos INTEGER PRIMARY KEY, fid INTEGER NOT NULL);"))
+        return std::nullopt;
+    std::vector<FlowFilter::SqlValue> values;
+    const char* dir = descending ? " DESC" : "";
+    // Rows are numbered in insertion order, which follows the ORDER BY.
+    const std::string sql = std::string("INSERT INTO temp.flow_order(fid) SELECT f.id FROM flows f")
+        + (key == FlowSortKey::Exporter ? " LEFT JOIN exporters e ON e.id = f.exporter_id" : "")
+        + selectionWhere(selection, values) + " ORDER BY " + sortExpression(key) + dir + ", f.id" + dir;
+    Statement ins(m_db, sql.c_str());
+    if (!ins.ok()) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return std::nullopt;
+    }
+    bindValues(ins.get(), values);
+    if (sqlite3_step(ins.get()) != SQLITE_DONE) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return std::nullopt;
+    }
+    return uint64_t(sqlite3_changes64(m_db));
+}
+
+void FlowStore::forEachOrderedFlow(uint64_t first, uint64_t count,
+                                   const std::function<bool(const FlowRecord&, int64_t id)>& fn) const
+{
+    const std::string sql = std::string(kSelectFlows)
+        + " JOIN temp.flow_order o ON o.fid = f.id WHERE o.pos > ? AND o.pos <= ? ORDER BY o.pos";
+    // kSelectFlows starts "FROM flows f LEFT JOIN exporters": the order table
+    // joins after it; the planner still drives the loop from o's range.
+    Statement sel(m_db, sql.c_str());
+    if (!sel.ok())
+        return;
+    sqlite3_bind_int64(sel.get(), 1, int64_t(first));
+    sqlite3_bind_int64(sel.get(), 2, int64_t(first + count));
+    FlowRecord r;
+    while (sel.step()) {
+        const int64_t id = readFlow(sel.get(), r);
+        if (!fn(r, id))
+            break;
+    }
+}
+
+void FlowStore::interrupt() { sqlite3_interrupt(m_db); }
+
+FlowStore::HostTotals FlowStore::hostTotals(const IpAddress& host, int64_t startMs, int64_t endMs) const
+{
+    HostTotals t;
+    const std::string sql = std::string("SELECT count(*), coalesce(sum(out),0), coalesce(sum(bo),0), coalesce(sum(bi),0),"
+                                        " coalesce(sum(po),0), coalesce(sum(pi),0), coalesce(min(s),0), coalesce(max(e),0),"
+                                        " count(DISTINCT peer) FROM (")
+        + kHostFlows + ")";
+    Statement sel(m_db, sql.c_str());
+    bindHost(sel.get(), host, startMs, endMs);
+    if (sel.step()) {
+        t.flows = uint64_t(sel.integer(0));
+        t.flowsOut = uint64_t(sel.integer(1));
+        t.flowsIn = t.flows - t.flowsOut;
+        t.bytesOut = uint64_t(sel.integer(2));
+        t.bytesIn = uint64_t(sel.integer(3));
+        t.packetsOut = uint64_t(sel.integer(4));
+        t.packetsIn = uint64_t(sel.integer(5));
+        t.firstMs = sel.integer(6);
+        t.lastMs = sel.integer(7);
+        t.peers = uint64_t(sel.integer(8));
+    }
+    return t;
+}
+
+std::vector<FlowStore::PeerTraffic> FlowStore::hostPeers(const IpAddress& host, PeerOrder order, size_t limit,
+                                                         int64_t startMs, int64_t endMs) const
+{
+    std::vector<PeerTraffic> out;
+    const std::string sql = std::string("SELECT peer, sum(out), count(*) - sum(out), sum(bo), sum(bi) FROM (") + kHostFlows
+        + ") GROUP BY peer ORDER BY "
+        + (order == PeerOrder::Bytes ? "sum(bo) + sum(bi) DESC, count(*) DESC" : "count(*) DESC, sum(bo) + sum(bi) DESC")
+        + ", peer LIMIT ?4";
+    Statement sel(m_db, sql.c_str());
+    bindHost(sel.get(), host, startMs, endMs);
+    sqlite3_bind_int64(sel.get(), 4, int64_t(std::min<size_t>(limit, INT64_MAX)));
+    while (sel.step())
+        out.push_back({blobAddress(sel.get(), 0), uint64_t(sel.integer(1)), uint64_t(sel.integer(2)),
+                       uint64_t(sel.integer(3)), uint64_t(sel.integer(4))});
+    return out;
+}
+
+std::vector<FlowStore::PortUse> FlowStore::hostPorts(const IpAddress& host, size_t limit, int64_t startMs,
+                                                     int64_t endMs) const
+{
+    std::vector<PortUse> out;
+    const std::string sql = std::string("SELECT srv, proto, CASE WHEN srv THEN hp ELSE pp END AS port, count(*),"
+                                        " sum(bo) + sum(bi), count(DISTINCT peer) FROM ("
+                                        "SELECT (hp < pp OR (hp = pp AND out = 0)) AS srv, * FROM (")
+        + kHostFlows + ")) GROUP BY srv, proto, port ORDER BY count(*) DESC, srv, proto, port";
+    Statement sel(m_db, sql.c_str());
+    bindHost(sel.get(), host, startMs, endMs);
+    size_t asServer = 0, asClient = 0;
+    while (sel.step()) {
+        PortUse p;
+        p.asServer = sel.integer(0) != 0;
+        size_t& n = p.asServer ? asServer : asClient;
+        if (n == limit)
+            continue;
+        ++n;
+        p.protocol = uint8_t(sel.integer(1));
+        p.port = uint16_t(sel.integer(2));
+        p.flows = uint64_t(sel.integer(3));
+        p.bytes = uint64_t(sel.integer(4));
+        p.peers = uint64_t(sel.integer(5));
+        out.push_back(p);
+    }
+    return out;
+}
+
+void FlowStore::forEachHostTraffic(const IpAddress& host, int64_t startMs, int64_t endMs,
+                                   const std::function<void(int64_t, int64_t, uint64_t, uint64_t, uint64_t, uint64_t)>& fn) const
+{
+    const std::string sql = std::string("SELECT s, e, bo, po, bi, pi FROM (") + kHostFlows + ")";
+    Statement sel(m_db, sql.c_str());
+    bindHost(sel.get(), host, startMs, endMs);
+    while (sel.step())
+        fn(sel.integer(0), sel.integer(1), uint64_t(sel.integer(2)), uint64_t(sel.integer(3)),
+           uint64_t(sel.integer(4)), uint64_t(sel.integer(5)));
+}
+
 bool FlowStore::replaceFindings(const std::vector<Finding>& findings, const nlohmann::json& analysis)
 {
     if (!exec("BEGIN IMMEDIATE"))

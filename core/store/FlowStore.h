@@ -174,6 +174,68 @@ public:
     // Service ports (per protocol) by bytes or by flows, most first.
     std::vector<PortTotals> topPorts(const FlowSelection& selection, PortOrder order, size_t limit) const;
 
+    // --- views: sorted pages of a selection and host aggregates (the GUI's tables) ---
+    // A view scrolls through millions of flows in any order. OFFSET paging
+    // re-reads every skipped row (seconds deep into a big case), so the view's
+    // order is materialised once per selection and sort in a temporary table of
+    // row ids on this connection (position -> flow id); any page is then a
+    // range read of that table, however deep. Temporary tables are private to
+    // the connection, so a view keeps one FlowStore (and one thread) for its pages.
+    enum class FlowSortKey { Start, Duration, Src, SrcPort, Dst, DstPort, Protocol, Flags, Packets, Bytes, Exporter };
+    // Builds the ordering of selection by key (ties by row id, so the order is
+    // total); returns the number of rows, or nullopt (lastError set) when it
+    // failed or interrupt() stopped it.
+    std::optional<uint64_t> buildFlowOrder(const FlowSelection& selection, FlowSortKey key, bool descending);
+    // Rows [first, first + count) of the last ordering built, in order.
+    void forEachOrderedFlow(uint64_t first, uint64_t count,
+                            const std::function<bool(const FlowRecord&, int64_t id)>& fn) const;
+    // Stops the statement running on this connection (any thread may call it):
+    // a view that changed its selection does not wait for the old sort.
+    void interrupt();
+
+    // One host's traffic (the drill-down). "Out" is what the host sent: a record
+    // from the host counts its bytes as out and its reverse bytes (biflows) as in.
+    // Times: flows overlapping [startMs, endMs) (both 0: any time). Fast with the
+    // lookup indexes (ensureLookupIndexes); without them each query scans the flows.
+    struct HostTotals {
+        uint64_t flows = 0;
+        uint64_t flowsOut = 0; // records with the host as source
+        uint64_t flowsIn = 0;  // records with the host as destination (not both)
+        uint64_t bytesOut = 0, bytesIn = 0, packetsOut = 0, packetsIn = 0;
+        uint64_t peers = 0;
+        int64_t firstMs = 0, lastMs = 0;
+    };
+    HostTotals hostTotals(const IpAddress& host, int64_t startMs = 0, int64_t endMs = 0) const;
+    struct PeerTraffic {
+        IpAddress peer;
+        uint64_t flowsOut = 0, flowsIn = 0; // records host -> peer and peer -> host
+        uint64_t bytesOut = 0, bytesIn = 0;
+        uint64_t flows() const { return flowsOut + flowsIn; }
+        uint64_t bytes() const { return bytesOut + bytesIn; }
+    };
+    enum class PeerOrder { Bytes, Flows };
+    // The host's peers, most bytes (or flows) first, at most limit of them.
+    std::vector<PeerTraffic> hostPeers(const IpAddress& host, PeerOrder order, size_t limit,
+                                       int64_t startMs = 0, int64_t endMs = 0) const;
+    // A service port the host used: as a client (the peer's port) or as a
+    // server (its own). Unidirectional records carry no initiator, so the side
+    // with the lower port is taken as the server (ephemeral ports are high),
+    // the destination on a tie.
+    struct PortUse {
+        bool asServer = false;
+        uint8_t protocol = 0;
+        uint16_t port = 0;
+        uint64_t flows = 0;
+        uint64_t bytes = 0; // both directions
+        uint64_t peers = 0;
+    };
+    // Most flows first, at most limit per role.
+    std::vector<PortUse> hostPorts(const IpAddress& host, size_t limit, int64_t startMs = 0, int64_t endMs = 0) const;
+    // Each flow of the host, as (start, end, bytes and packets out, bytes and packets in), for its timeline.
+    void forEachHostTraffic(const IpAddress& host, int64_t startMs, int64_t endMs,
+                            const std::function<void(int64_t start, int64_t end, uint64_t bytesOut,
+                                                     uint64_t packetsOut, uint64_t bytesIn, uint64_t packetsIn)>& fn) const;
+
     // --- findings of the latest analysis ---
     // analysis: how they were made (configuration, networks), kept for later reports.
     bool replaceFindings(const std::vector<Finding>& findings, const nlohmann::json& analysis = nullptr);

@@ -194,4 +194,43 @@ void evidenceRows(const nlohmann::json& v, const std::string& prefix, QString& o
     row(prefix, evidenceValue(v, prefix));
 }
 
+QString utcTimeMs(int64_t ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+}
+
+QString flowDuration(int64_t ms)
+{
+    if (ms < 0)
+        ms = 0;
+    if (ms < 60'000)
+        return QString::number(double(ms) / 1000, 'f', 3) + QStringLiteral(" s");
+    return duration(ms);
+}
+
+QString tcpFlags(uint8_t flags)
+{
+    // nfdump's order: URG ACK PSH RST SYN FIN, a dot for each flag not set.
+    static const char letters[] = "UAPRSF";
+    QString out(6, QLatin1Char('.'));
+    for (int i = 0; i < 6; ++i)
+        if (flags & (0x20 >> i))
+            out[i] = QLatin1Char(letters[i]);
+    return out;
+}
+
+QString protocol(uint8_t protocol)
+{
+    switch (protocol) {
+    case 1: return QStringLiteral("ICMP");
+    case 6: return QStringLiteral("TCP");
+    case 17: return QStringLiteral("UDP");
+    case 47: return QStringLiteral("GRE");
+    case 50: return QStringLiteral("ESP");
+    case 58: return QStringLiteral("ICMPv6");
+    case 132: return QStringLiteral("SCTP");
+    default: return QString::number(protocol);
+    }
+}
+
 } // namespace DisplayFormat

@@ -33,4 +33,10 @@ QString evidenceValue(const nlohmann::json& v, const std::string& key);
 // The evidence object flattened into <tr> rows of "dotted.key → value".
 void evidenceRows(const nlohmann::json& v, const std::string& prefix, QString& html, int depth = 0);
 
+// Flow tables (nfdump/Wireshark style):
+QString utcTimeMs(int64_t ms);                        // 2024-05-01 12:00:00.123
+QString flowDuration(int64_t ms);                     // 12.345 s; 3 min 20 s from a minute up
+QString tcpFlags(uint8_t flags);                      // .AP.SF (URG ACK PSH RST SYN FIN)
+QString protocol(uint8_t protocol);                   // TCP, UDP, ICMP, or the number
+
 } // namespace DisplayFormat

@@ -1188,6 +1188,11 @@ void MainWindow::rebuildRecentMenu()
 void MainWindow::focusCurrentFilter()
 {
     QWidget* page = m_tabs->currentWidget();
+    // On the flows tab or a drill-down, the flow filter bar.
+    if (auto* flows = qobject_cast<FlowsView*>(page))
+        return flows->focusFilter();
+    if (auto* host = qobject_cast<HostView*>(page))
+        return host->flowsView()->focusFilter();
     if (m_tabs->currentIndex() != FindingsTab && page) {
         // The view's own filter or search box: the first line edit it shows.
         for (QLineEdit* edit : page->findChildren<QLineEdit*>()) {
