@@ -12,6 +12,8 @@
 #include "report/JsonReport.h"
 #include "store/FlowStore.h"
 
+#include "ReportCommand.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -86,6 +88,11 @@ const char* const kUsage = R"(Usage:
       Send the UDP payloads of a capture of exports to a collector at the given rate (default: as
       fast as possible), one source socket per exporter; from datagram --skip on, --count datagrams
       at most, --loop starts over at the end. Loopback targets only, unless --allow-remote.
+  flowsift-cli report --db CASE.flowsift [--pdf REPORT.pdf] [--json REPORT.json] [--analyst NAME] [--quiet]
+      Write the case's findings report: the PDF (title page with the inputs and their SHA-256, findings
+      by severity, a section per finding with its evidence, chart and the analyst's verdict) and/or the
+      JSON report with verdicts (--json - for standard output). No display needed. --analyst: the name
+      on the report (default: the login name).
   flowsift-cli --version | --help
 )";
 
@@ -117,6 +124,10 @@ struct Options {
     std::string skip;
     bool loop = false;
     bool allowRemote = false;
+    // report
+    std::string pdf;
+    std::string json;
+    std::string analyst;
 };
 
 int usageError(const std::string& message)
@@ -223,6 +234,15 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
                 return false;
         } else if (a == "--skip") {
             if (!value(o.skip))
+                return false;
+        } else if (a == "--pdf") {
+            if (!value(o.pdf))
+                return false;
+        } else if (a == "--json") {
+            if (!value(o.json))
+                return false;
+        } else if (a == "--analyst") {
+            if (!value(o.analyst))
                 return false;
         } else if (a == "--loop") {
             o.loop = true;
@@ -726,13 +746,6 @@ int replayCommand(const Options& o)
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("Flowsift"));
-    QCoreApplication::setOrganizationName(QStringLiteral("Flowsift"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--version" || a == "-V") {
@@ -748,6 +761,18 @@ int main(int argc, char** argv)
     std::string error;
     if (!parseArgs(argc, argv, o, error))
         return usageError(error);
+    // The PDF needs QtGui (fonts, painting): report makes a QGuiApplication of
+    // its own; every other command runs on QtCore alone.
+    if (o.command == "report")
+        return reportCommand(argc, argv, ReportRequest{o.db, o.pdf, o.json, o.analyst, o.quiet});
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("Flowsift"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Flowsift"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+
     if (o.command == "analyze")
         return analyze(o);
     if (o.command == "import")

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "model/Finding.h"
+#include "model/Verdict.h"
+#include "report/ReportChart.h"
+#include "store/FlowStore.h"
+
+#include <QString>
+
+#include <map>
+#include <string>
+#include <vector>
+
+// The incident report as a PDF: a title page (case, inputs with sizes and
+// SHA-256, time range, analyst, date, version), the findings by severity and
+// verdict, then a section per finding (summary, score breakdown, chart,
+// evidence, verdict and comment). Laid out as a QTextDocument, so that text
+// stays text (selectable, searchable), tables break across pages with their
+// header row repeated, and charts are vector graphics. Needs QtGui (a
+// QGuiApplication, offscreen is enough) but no widgets, and runs on any thread.
+struct PdfReportOptions {
+    QString analyst; // empty: the login name
+    QString title;   // empty: "Network flow findings report"
+};
+
+class PdfReport final {
+public:
+    using Options = PdfReportOptions;
+
+    // Everything the report shows, read from the case (collect) and then laid out (write).
+    struct Content {
+        QString casePath;
+        FlowStore::Summary summary;
+        std::vector<FlowStore::ImportRecord> imports;
+        std::vector<Finding> findings; // in report order (priority)
+        std::map<std::string, Verdict> verdicts;
+        std::vector<ReportChart::Series> series; // one per finding
+        QString analyst;
+        QString title;
+        int64_t generatedMs = 0;
+    };
+
+    // Reads what the report needs; findings: the case's own when empty.
+    static Content collect(const FlowStore& store, const Options& options, std::vector<Finding> findings = {});
+    // Lays the content out into a PDF at path (replaced only when complete);
+    // pages gets the page count. False with error naming the file on failure.
+    static bool write(const Content& content, const QString& path, QString& error, int* pages = nullptr);
+    // Both steps on a case file (read-only): what `flowsift-cli report` and the window's export run.
+    static bool writeFromCase(const QString& casePath, const QString& pdfPath, const Options& options,
+                              QString& error, int* pages = nullptr);
+
+    // The report's body as rich text, chart placeholders included (tests, previews).
+    static QString bodyHtml(const Content& content);
+};
