@@ -74,6 +74,10 @@ public slots:
     void openCapture(const QString& path);
     void openCaptures(const QStringList& paths);
     void exportJsonReport(const QString& path);
+    // The PDF incident report of the open case (written off the UI thread; reportExported when done).
+    void exportPdfReport(const QString& path);
+    // The current tab's table as shown (filtered, sorted) as CSV; tableExported when done.
+    void exportTableCsv(const QString& path);
     // Collects from exporters into the open case (a new one when none is
     // open, or settings.casePath when given). Results come as signals.
     void startLiveCapture(const FlowCollector::Settings& settings);
@@ -94,6 +98,7 @@ signals:
     // Emitted with every error shown to the user; tests watch this.
     void errorShown(const QString& message);
     void reportExported(const QString& path, bool ok);
+    void tableExported(const QString& path, bool ok);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -119,6 +124,9 @@ private:
     void showOverview();
     void chooseCapture();
     void chooseReportPath();
+    void choosePdfReportPath();
+    void chooseCsvPath();
+    QTableView* currentTable() const; // the table Export Table as CSV writes
     void showAbout();
     void toggleLiveCapture(bool on);
     void showLiveStats(const FlowCollector::Stats& stats);
@@ -148,6 +156,8 @@ private:
     QProgressBar* m_progress = nullptr;
     QPushButton* m_stopButton = nullptr;
     QAction* m_exportAction = nullptr;
+    QAction* m_pdfAction = nullptr;
+    QAction* m_csvAction = nullptr;
     QFutureWatcher<CaseView>* m_viewWatcher = nullptr;
     LiveCaptureJob* m_live = nullptr;
     QAction* m_liveAction = nullptr;
