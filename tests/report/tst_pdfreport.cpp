@@ -44,7 +44,18 @@ QString pdfText(const QString& pdf, int firstPage = 0, int lastPage = 0)
         args << QStringLiteral("-f") << QString::number(firstPage) << QStringLiteral("-l") << QString::number(lastPage);
     args << pdf << QStringLiteral("-");
     const Run r = run(QStringLiteral("pdftotext"), args);
-    return r.out.simplified();
+    // The body text: without the running header and footer, which pdftotext puts
+    // in the middle of a table row that continues on the next page.
+    static const QRegularExpression furniture(QStringLiteral(
+        "^(Page \\d+ of \\d+|Flowsift \\S+ · analyst: .*|.* findings report · .*|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC)$"));
+    QStringList lines = r.out.split(QLatin1Char('\n'));
+    lines.removeIf([](const QString& line) { return furniture.match(line.trimmed().remove(QLatin1Char('\f'))).hasMatch(); });
+    QString text = lines.join(QLatin1Char(' ')).simplified();
+    // Should a font still join letters, the text means the same.
+    text.replace(QChar(0xFB00), QStringLiteral("ff")).replace(QChar(0xFB01), QStringLiteral("fi"))
+        .replace(QChar(0xFB02), QStringLiteral("fl")).replace(QChar(0xFB03), QStringLiteral("ffi"))
+        .replace(QChar(0xFB04), QStringLiteral("ffl"));
+    return text;
 }
 
 int pdfPages(const QString& pdf)
@@ -97,8 +108,14 @@ private slots:
         int pages = 0;
         QVERIFY2(PdfReport::writeFromCase(m_case, pdf, options, error, &pages), qPrintable(error));
         QCOMPARE(pdfPages(pdf), pages);
-        // Title page, summary (one page or more), a page or more per finding.
-        QVERIFY2(pages >= int(m_findings.size()) + 2, qPrintable(QString::number(pages)));
+        // Title page, summary (one page or more), a page or more per finding of low severity or
+        // above or with a verdict, the informational ones in brief.
+        int sections = 0;
+        for (const Finding& f : m_findings)
+            sections += f.severity >= Severity::Low || &f == &m_findings[0] || &f == &m_findings[1];
+        QVERIFY(sections < int(m_findings.size())); // the sample has info findings
+        QVERIFY2(pages >= sections + 3, qPrintable(QString::number(pages)));
+        QVERIFY2(pages <= 3 * sections + 6, qPrintable(QString::number(pages)));
         const QString text = pdfText(pdf);
         for (const Finding& f : m_findings)
             QVERIFY2(text.contains(QString::fromStdString(f.summary).simplified()), f.summary.c_str());
@@ -106,8 +123,10 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("Backup job to the offsite NAS")));
         QVERIFY(text.contains(QStringLiteral("fox.mulder")));
         QVERIFY(text.contains(QStringLiteral("Dana Scully")));
-        QVERIFY(text.contains(QStringLiteral("Page 1 of %1").arg(pages)));
-        QVERIFY(text.contains(QStringLiteral("Page %1 of %1").arg(pages)));
+        const QString footers = run(QStringLiteral("pdftotext"), {pdf, QStringLiteral("-")}).out;
+        QVERIFY(footers.contains(QStringLiteral("Page 1 of %1").arg(pages)));
+        QVERIFY(footers.contains(QStringLiteral("Page %1 of %1").arg(pages)));
+        QCOMPARE(footers.count(QStringLiteral("Dana Scully")), pages + 1); // each footer, and the title page
 
         // The title page: the input with its size and SHA-256, the case, the version.
         std::string openError;
@@ -159,13 +178,13 @@ private slots:
         QString error;
         int pages = 0;
         QVERIFY2(PdfReport::write(content, pdf, error, &pages), qPrintable(error));
-        QVERIFY(pages >= 150 + 3);
+        QVERIFY(pages >= 141 + 3); // scores 90 down to 20 (low) have sections
         // The list of all findings starts on page 2 and runs over page 3: both pages carry the header row.
         const QString page2 = pdfText(pdf, 2, 2);
         const QString page3 = pdfText(pdf, 3, 3);
         QVERIFY(page2.contains(QStringLiteral("All findings, by priority")));
         QVERIFY(page3.contains(QStringLiteral("Hosts Start (UTC) Verdict")));
-        QVERIFY(page3.contains(QStringLiteral("10.0.0.60 → 203.0.113.9")) || page3.contains(QStringLiteral("10.0.0.70 → 203.0.113.9")));
+        QVERIFY2(page3.contains(QStringLiteral("10.0.0.60 → 203.0.113.9")), qPrintable(page3.left(400)));
         QVERIFY(!page3.contains(QStringLiteral("All findings, by priority")));
         QVERIFY(pdfText(pdf).contains(QStringLiteral("Synthetic beacon number 149")));
     }
@@ -197,7 +216,7 @@ private slots:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.err.contains(QStringLiteral("pages")));
         const int pages = pdfPages(pdf);
-        QVERIFY(pages >= int(m_findings.size()) + 2);
+        QVERIFY(pages >= 8);
         const QString text = pdfText(pdf);
         QVERIFY(text.contains(QStringLiteral("Walter Skinner")));
         QVERIFY(text.contains(kComment));

@@ -16,10 +16,12 @@
 #include <QSaveFile>
 #include <QTemporaryFile>
 #include <QTextCursor>
+#include <QRegularExpression>
 #include <QTextDocument>
 
 #include <algorithm>
 #include <array>
+#include <memory>
 
 namespace {
 
@@ -74,10 +76,10 @@ QString verdictCell(const Verdict* v)
         .arg(FindingsModel::verdictColor(st).name(), text);
 }
 
-QString entitiesText(const Finding& f)
+QString entitiesText(const Finding& f, int shown = 3)
 {
     QString src = FindingsModel::sourceText(f);
-    QString dst = FindingsModel::destinationsText(f, 3);
+    QString dst = FindingsModel::destinationsText(f, shown);
     if (!src.isEmpty() && !dst.isEmpty())
         return src + QStringLiteral(" → ") + dst;
     return src.isEmpty() ? dst : src;
@@ -144,12 +146,13 @@ QString titlePage(const PdfReport::Content& c)
         for (const auto& imp : c.imports) {
             const QString name = QFileInfo(QString::fromStdString(imp.path)).fileName();
             out += QStringLiteral("<tr><td><b>") + esc(name.isEmpty() ? QString::fromStdString(imp.path) : name)
-                + QStringLiteral("</b><br/><span class='mono'>SHA-256 ")
-                + esc(imp.sha256.empty() ? QObject::tr("(live capture)").toStdString() : imp.sha256)
-                + QStringLiteral("</span></td><td>") + esc(imp.format) + QStringLiteral("</td><td class='num'>")
-                + esc(bytes(double(imp.size))) + QStringLiteral("<br/><span class='muted'>")
-                + esc(count(uint64_t(std::max<int64_t>(imp.size, 0)))) + QStringLiteral(" B</span></td><td class='num'>")
-                + esc(count(imp.recordsKept)) + QStringLiteral("</td></tr>");
+                + QStringLiteral("</b></td><td>") + esc(imp.format) + QStringLiteral("</td><td class='num'>")
+                + esc(bytes(double(imp.size))) + QStringLiteral(" (") + esc(count(uint64_t(std::max<int64_t>(imp.size, 0))))
+                + QStringLiteral(" B)</td><td class='num'>") + esc(count(imp.recordsKept)) + QStringLiteral("</td></tr>");
+            // The digest on a line of its own: one unbroken string to compare against.
+            out += QStringLiteral("<tr><td colspan='4'><span class='muted'>SHA-256</span>&nbsp;&nbsp;<span class='mono'>")
+                + esc(imp.sha256.empty() ? QObject::tr("none (live capture)").toStdString() : imp.sha256)
+                + QStringLiteral("</span></td></tr>");
         }
         out += QStringLiteral("</tbody></table>");
     }
@@ -167,7 +170,7 @@ QString summarySection(const PdfReport::Content& c)
         const auto it = c.verdicts.find(f.id);
         return it == c.verdicts.end() ? nullptr : &it->second;
     };
-    QString out = QStringLiteral("<h1 style='page-break-before: always;'>") + esc(QObject::tr("Summary of findings"))
+    QString out = QStringLiteral("<h1>") + esc(QObject::tr("Summary of findings"))
         + QStringLiteral("</h1>");
     // Severity × verdict counts.
     int counts[5][4] = {};
@@ -204,7 +207,8 @@ QString summarySection(const PdfReport::Content& c)
         out += QStringLiteral("<p class='muted'>") + esc(QObject::tr("The detectors found nothing to report.")) + QStringLiteral("</p>");
         return out;
     }
-    out += QStringLiteral("<table class='grid' width='100%' cellspacing='0' cellpadding='3'><thead><tr><th>#</th><th>")
+    // One line per row (nothing wraps), so that no row is cut by a page break.
+    out += QStringLiteral("<table class='grid' width='100%' cellspacing='0' cellpadding='3' style='font-size:8pt;'><thead><tr><th>#</th><th>")
         + esc(QObject::tr("Severity")) + QStringLiteral("</th><th>") + esc(QObject::tr("Score"))
         + QStringLiteral("</th><th>") + esc(QObject::tr("Type")) + QStringLiteral("</th><th>")
         + esc(QObject::tr("Hosts")) + QStringLiteral("</th><th>") + esc(QObject::tr("Start (UTC)"))
@@ -213,9 +217,11 @@ QString summarySection(const PdfReport::Content& c)
         const Finding& f = c.findings[i];
         out += QStringLiteral("<tr><td class='num'>") + QString::number(i + 1) + QStringLiteral("</td><td>")
             + severityBadge(f.severity) + QStringLiteral("</td><td class='num'>")
-            + numberLocale().toString(f.score, 'f', 1) + QStringLiteral("</td><td>") + esc(FindingsModel::typeText(f))
-            + QStringLiteral("</td><td>") + esc(entitiesText(f)) + QStringLiteral("</td><td>")
-            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td>") + verdictCell(verdictOf(f)) + QStringLiteral("</td></tr>");
+            + numberLocale().toString(f.score, 'f', 1) + QStringLiteral("</td><td style='white-space:nowrap;'>")
+            + esc(FindingsModel::typeText(f)) + QStringLiteral("</td><td style='white-space:nowrap;'>")
+            + esc(entitiesText(f, 1)) + QStringLiteral("</td><td style='white-space:nowrap;'>")
+            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td style='white-space:nowrap;'>") + verdictCell(verdictOf(f))
+            + QStringLiteral("</td></tr>");
     }
     out += QStringLiteral("</tbody></table>");
     return out;
@@ -228,7 +234,7 @@ QString findingSection(const PdfReport::Content& c, size_t i)
     const auto vit = c.verdicts.find(f.id);
     const Verdict* v = vit == c.verdicts.end() ? nullptr : &vit->second;
     QString out;
-    out += QStringLiteral("<p class='label' style='page-break-before: always;'>")
+    out += QStringLiteral("<p class='label'>")
         + esc(QObject::tr("FINDING %1 OF %2").arg(i + 1).arg(c.findings.size())) + QStringLiteral("</p>");
     out += QStringLiteral("<h2>") + esc(FindingsModel::typeText(f)) + QStringLiteral(" · ") + esc(entitiesText(f))
         + QStringLiteral("</h2>");
@@ -260,7 +266,9 @@ QString findingSection(const PdfReport::Content& c, size_t i)
         out += QStringLiteral("<h3>") + esc(QObject::tr("Analyst's verdict")) + QStringLiteral("</h3>");
         out += QStringLiteral("<table width='100%' cellspacing='0' cellpadding='6' style='border-width:1px; border-style:solid; border-color:%1;' bgcolor='%2'><tr><td>")
                    .arg(FindingsModel::verdictColor(st).name(), tint.name());
-        out += verdictCell(v);
+        out += v ? verdictCell(v)
+                 : QStringLiteral("<span class='muted'>") + esc(QObject::tr("Not reviewed: no analyst has judged this finding yet."))
+                       + QStringLiteral("</span>");
         if (v && (!v->analyst.empty() || v->updatedAtMs > 0))
             out += QStringLiteral("<span class='muted'> — ")
                 + esc((v->analyst.empty() ? QString() : QString::fromStdString(v->analyst) + QStringLiteral(", "))
@@ -270,9 +278,6 @@ QString findingSection(const PdfReport::Content& c, size_t i)
             QString comment = esc(v->comment);
             comment.replace(QLatin1Char('\n'), QStringLiteral("<br/>"));
             out += QStringLiteral("<br/>") + comment;
-        } else if (!v || v->status == Verdict::Status::None) {
-            out += QStringLiteral("<br/><span class='muted'>") + esc(QObject::tr("No analyst has judged this finding yet."))
-                + QStringLiteral("</span>");
         }
         out += QStringLiteral("</td></tr></table>");
     }
@@ -334,12 +339,53 @@ PdfReport::Content PdfReport::collect(const FlowStore& store, const Options& opt
     return c;
 }
 
+namespace {
+
+// Each part starts a page and is laid out as a document of its own: page
+// breaks inside one document were lost after a table that ran over a page.
+QStringList reportParts(const PdfReport::Content& c)
+{
+    QStringList parts;
+    parts << titlePage(c) << summarySection(c);
+    std::vector<size_t> brief;
+    for (size_t i = 0; i < c.findings.size(); ++i) {
+        if (PdfReport::hasSection(c, i))
+            parts << findingSection(c, i);
+        else
+            brief.push_back(i);
+    }
+    if (!brief.empty()) {
+        // Informational findings (allowlisted services, weak signals) in one table, not a page each.
+        using namespace DisplayFormat;
+        QString out = QStringLiteral("<h1>") + esc(QObject::tr("Informational findings"))
+            + QStringLiteral("</h1><p class='muted'>")
+            + esc(QObject::tr("Rated info: kept for completeness, each in brief. Marking one with a verdict gives it a "
+                              "section of its own in the next report."))
+            + QStringLiteral("</p>");
+        // Paragraphs, not table rows: a paragraph continues on the next page line by line.
+        for (size_t i : brief) {
+            const Finding& f = c.findings[i];
+            out += QStringLiteral("<p style='margin-top:0px; margin-bottom:4px;'><b>#") + QString::number(i + 1)
+                + QStringLiteral("</b>&nbsp;&nbsp;<span class='muted'>") + esc(FindingsModel::typeText(f))
+                + QStringLiteral(" · ") + esc(QObject::tr("score %1").arg(numberLocale().toString(f.score, 'f', 1)))
+                + QStringLiteral("</span>&nbsp;&nbsp;") + esc(f.summary) + QStringLiteral("</p>");
+        }
+        parts << out;
+    }
+    return parts;
+}
+
+} // namespace
+
+bool PdfReport::hasSection(const Content& c, size_t i)
+{
+    const Finding& f = c.findings[i];
+    return f.severity >= Severity::Low || c.verdicts.count(f.id) > 0;
+}
+
 QString PdfReport::bodyHtml(const Content& c)
 {
-    QString out = QStringLiteral("<html><body>") + titlePage(c) + summarySection(c);
-    for (size_t i = 0; i < c.findings.size(); ++i)
-        out += findingSection(c, i);
-    return out + QStringLiteral("</body></html>");
+    return QStringLiteral("<html><body>") + reportParts(c).join(QString()) + QStringLiteral("</body></html>");
 }
 
 bool PdfReport::write(const Content& c, const QString& path, QString& error, int* pages)
@@ -366,28 +412,38 @@ bool PdfReport::write(const Content& c, const QString& path, QString& error, int
         const double footerH = 9 * mm;
         const QSizeF body(paper.width(), paper.height() - headerH - footerH);
 
-        QTextDocument doc;
-        doc.documentLayout()->setPaintDevice(&writer);
-        doc.setDocumentMargin(0);
-        doc.setPageSize(body);
         QFont font(QStringLiteral("DejaVu Sans"));
         font.setPointSizeF(9);
-        doc.setDefaultFont(font);
-        doc.setDefaultStyleSheet(QString::fromUtf8(kStyle));
+        // No shaping for Latin text: no ligatures, so "fi" stays two letters when the
+        // text is searched or copied out of the PDF.
+        font.setStyleStrategy(QFont::PreferNoShaping);
         ReportChartObject charts(c.findings, c.series);
-        doc.documentLayout()->registerHandler(ReportChartObject::kFormatType, &charts);
-        doc.setHtml(bodyHtml(c));
-        // The chart markers become chart objects, each a paragraph of its own.
-        for (size_t i = 0; i < c.findings.size(); ++i) {
-            QTextCursor at = doc.find(chartMarker(i));
-            if (at.isNull())
-                continue;
-            QTextCharFormat object;
-            object.setObjectType(ReportChartObject::kFormatType);
-            object.setProperty(ReportChartObject::kIndexProperty, int(i));
-            at.insertText(QString(QChar::ObjectReplacementCharacter), object);
+        std::vector<std::unique_ptr<QTextDocument>> docs;
+        std::vector<int> firstPage;
+        for (const QString& part : reportParts(c)) {
+            auto doc = std::make_unique<QTextDocument>();
+            doc->documentLayout()->setPaintDevice(&writer);
+            doc->setDocumentMargin(0);
+            doc->setPageSize(body);
+            doc->setDefaultFont(font);
+            doc->setDefaultStyleSheet(QString::fromUtf8(kStyle));
+            doc->documentLayout()->registerHandler(ReportChartObject::kFormatType, &charts);
+            doc->setHtml(QStringLiteral("<html><body>") + part + QStringLiteral("</body></html>"));
+            // A chart marker becomes the chart object, a paragraph of its own.
+            for (QTextCursor at = doc->find(QStringLiteral("@@chart:")); !at.isNull(); at = doc->find(QStringLiteral("@@chart:"))) {
+                QTextCursor marker = doc->find(QRegularExpression(QStringLiteral("@@chart:(\\d+)@@")), at.selectionStart());
+                if (marker.isNull())
+                    break;
+                const int index = marker.selectedText().mid(8).chopped(2).toInt();
+                QTextCharFormat object;
+                object.setObjectType(ReportChartObject::kFormatType);
+                object.setProperty(ReportChartObject::kIndexProperty, index);
+                marker.insertText(QString(QChar::ObjectReplacementCharacter), object);
+            }
+            firstPage.push_back(pageCount);
+            pageCount += doc->pageCount();
+            docs.push_back(std::move(doc));
         }
-        pageCount = doc.pageCount();
 
         QPainter painter;
         if (!painter.begin(&writer)) {
@@ -397,13 +453,13 @@ bool PdfReport::write(const Content& c, const QString& path, QString& error, int
         }
         QFont small(QStringLiteral("DejaVu Sans"));
         small.setPointSizeF(7);
+        small.setStyleStrategy(QFont::PreferNoShaping);
         const QString caseName = QFileInfo(c.casePath).fileName();
         for (int page = 0; page < pageCount; ++page) {
             if (page > 0)
                 writer.newPage();
             // Running header (not on the title page) and footer.
             painter.setFont(small);
-            painter.setPen(QPen(QColor(0x9a, 0xa5, 0xb1), 0.25 * mm));
             if (page > 0) {
                 painter.setPen(QColor(0x5f, 0x6b, 0x7a));
                 const QRectF head(0, 0, paper.width(), headerH - 3 * mm);
@@ -423,12 +479,15 @@ bool PdfReport::write(const Content& c, const QString& path, QString& error, int
             painter.drawText(foot, Qt::AlignRight | Qt::AlignTop,
                              QObject::tr("Page %1 of %2").arg(page + 1).arg(pageCount));
 
+            // The part this page belongs to, and which of its pages it is.
+            const size_t part = size_t(std::upper_bound(firstPage.begin(), firstPage.end(), page) - firstPage.begin() - 1);
+            const int local = page - firstPage[part];
             painter.save();
-            painter.translate(0, headerH - page * body.height());
+            painter.translate(0, headerH - local * body.height());
             QAbstractTextDocumentLayout::PaintContext context;
-            context.clip = QRectF(0, page * body.height(), body.width(), body.height());
+            context.clip = QRectF(0, local * body.height(), body.width(), body.height());
             painter.setClipRect(context.clip);
-            doc.documentLayout()->draw(&painter, context);
+            docs[part]->documentLayout()->draw(&painter, context);
             painter.restore();
         }
         painter.end();

@@ -14,7 +14,7 @@
 // The incident report as a PDF: a title page (case, inputs with sizes and
 // SHA-256, time range, analyst, date, version), the findings by severity and
 // verdict, then a section per finding (summary, score breakdown, chart,
-// evidence, verdict and comment). Laid out as a QTextDocument, so that text
+// evidence, verdict and comment; informational ones in brief at the end). Laid out as a QTextDocument, so that text
 // stays text (selectable, searchable), tables break across pages with their
 // header row repeated, and charts are vector graphics. Needs QtGui (a
 // QGuiApplication, offscreen is enough) but no widgets, and runs on any thread.
@@ -51,4 +51,7 @@ public:
 
     // The report's body as rich text, chart placeholders included (tests, previews).
     static QString bodyHtml(const Content& content);
+    // Findings rated low or above, and any with a verdict, get a section of their
+    // own; the informational rest is listed in brief in a table at the end.
+    static bool hasSection(const Content& content, size_t index);
 };

@@ -86,6 +86,7 @@ void ReportChart::render(QPainter& p, const QRectF& rect, const Finding& f, cons
     const double pt = p.device() ? p.device()->logicalDpiY() / 72.0 : 1.0;
     QFont font(QStringLiteral("DejaVu Sans"));
     font.setPointSizeF(6.5);
+    font.setStyleStrategy(QFont::PreferNoShaping); // no ligatures: the labels read back as typed
     p.setFont(font);
     const QFontMetricsF fm(font, p.device());
     const QColor ink(0x33, 0x33, 0x33);
