@@ -208,19 +208,21 @@ QString summarySection(const PdfReport::Content& c)
         return out;
     }
     // One line per row (nothing wraps), so that no row is cut by a page break.
-    out += QStringLiteral("<table class='grid' width='100%' cellspacing='0' cellpadding='3' style='font-size:8pt;'><thead><tr><th>#</th><th>")
-        + esc(QObject::tr("Severity")) + QStringLiteral("</th><th>") + esc(QObject::tr("Score"))
-        + QStringLiteral("</th><th>") + esc(QObject::tr("Type")) + QStringLiteral("</th><th>")
-        + esc(QObject::tr("Hosts")) + QStringLiteral("</th><th>") + esc(QObject::tr("Start (UTC)"))
-        + QStringLiteral("</th><th>") + esc(QObject::tr("Verdict")) + QStringLiteral("</th></tr></thead><tbody>");
+    // Widths that fit each column's longest entry ("Volumetric (destination)", a date and time).
+    out += QStringLiteral("<table class='grid' width='100%' cellspacing='0' cellpadding='3' style='font-size:8pt;'><thead><tr>"
+                          "<th width='4%'>#</th><th width='10%'>")
+        + esc(QObject::tr("Severity")) + QStringLiteral("</th><th width='7%'>") + esc(QObject::tr("Score"))
+        + QStringLiteral("</th><th width='19%'>") + esc(QObject::tr("Type")) + QStringLiteral("</th><th width='27%'>")
+        + esc(QObject::tr("Hosts")) + QStringLiteral("</th><th width='18%'>") + esc(QObject::tr("Start (UTC)"))
+        + QStringLiteral("</th><th width='15%'>") + esc(QObject::tr("Verdict")) + QStringLiteral("</th></tr></thead><tbody>");
     for (size_t i = 0; i < c.findings.size(); ++i) {
         const Finding& f = c.findings[i];
         out += QStringLiteral("<tr><td class='num'>") + QString::number(i + 1) + QStringLiteral("</td><td>")
             + severityBadge(f.severity) + QStringLiteral("</td><td class='num'>")
-            + numberLocale().toString(f.score, 'f', 1) + QStringLiteral("</td><td style='white-space:nowrap;'>")
-            + esc(FindingsModel::typeText(f)) + QStringLiteral("</td><td style='white-space:nowrap;'>")
-            + esc(entitiesText(f, 1)) + QStringLiteral("</td><td style='white-space:nowrap;'>")
-            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td style='white-space:nowrap;'>") + verdictCell(verdictOf(f))
+            + numberLocale().toString(f.score, 'f', 1) + QStringLiteral("</td><td>")
+            + esc(FindingsModel::typeText(f)) + QStringLiteral("</td><td>")
+            + esc(entitiesText(f, 1)) + QStringLiteral("</td><td>")
+            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td>") + verdictCell(verdictOf(f))
             + QStringLiteral("</td></tr>");
     }
     out += QStringLiteral("</tbody></table>");

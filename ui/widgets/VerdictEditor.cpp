@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
+#include <QVBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
@@ -30,9 +31,14 @@ VerdictEditor::VerdictEditor(QWidget* parent)
     , m_byLine(new QLabel(this))
 {
     m_writer.setMaxThreadCount(1);
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(6, 4, 6, 2);
+    // Two rows: the status buttons with who decided and when, then the comment
+    // across the pane's whole width (the pane is narrow beside the table).
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(6, 4, 6, 2);
+    outer->setSpacing(4);
+    auto* layout = new QHBoxLayout;
     layout->setSpacing(4);
+    outer->addLayout(layout);
     auto* title = new QLabel(tr("<b>Verdict</b>"), this);
     layout->addWidget(title);
     layout->addSpacing(4);
@@ -67,10 +73,11 @@ VerdictEditor::VerdictEditor(QWidget* parent)
     m_comment->setClearButtonEnabled(true);
     m_comment->setMinimumWidth(120);
     m_comment->setToolTip(tr("Why: ticket number, what was checked, who was told"));
-    layout->addWidget(m_comment, 1);
+    layout->addStretch(1);
     m_byLine->setTextFormat(Qt::PlainText);
-    m_byLine->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_byLine->setStyleSheet(QStringLiteral("color: palette(dark);"));
     layout->addWidget(m_byLine);
+    outer->addWidget(m_comment);
 
     m_commentTimer.setSingleShot(true);
     m_commentTimer.setInterval(700);
