@@ -10,6 +10,7 @@
 #include "plots/TimelinePlot.h"
 #include "util/DisplayFormat.h"
 #include "widgets/FindingDetailsView.h"
+#include "widgets/FindingsFilterBar.h"
 #include "widgets/FlowsView.h"
 #include "widgets/HostListPanel.h"
 #include "widgets/HostView.h"
@@ -287,7 +288,9 @@ void MainWindow::createCentralWidget()
     filterRow->addSpacing(8);
     filterRow->addWidget(m_countLabel);
     filterRow->addStretch(1);
-    m_filter->setMinimumWidth(260);
+    m_filterBar = new FindingsFilterBar(m_proxy, this);
+    filterRow->addWidget(m_filterBar);
+    m_filter->setMinimumWidth(220);
     filterRow->addWidget(m_filter);
     tableLayout->addLayout(filterRow);
     tableLayout->addWidget(m_table, 1);
@@ -828,6 +831,7 @@ void MainWindow::applyLiveView(const FlowStore::Summary& summary, const TrafficT
 void MainWindow::setFindings(std::vector<Finding> findings)
 {
     m_model->setFindings(std::move(findings));
+    m_filterBar->setFindings(m_model->findings());
     m_plot->setFindings(m_model->findings());
     m_hosts->setFindings(m_model->findings());
     for (int i = FixedTabCount; i < m_tabs->count(); ++i)
@@ -848,7 +852,7 @@ void MainWindow::updateFindingsCount()
     for (const Finding& f : m_model->findings())
         ++bySeverity[std::clamp(int(f.severity), 0, 4)];
     const int total = m_model->rowCount();
-    QString text = total == 1 ? tr("1 finding") : tr("%1 findings").arg(total);
+    QString text = total == 1 ? tr("1 finding") : tr("%1 findings").arg(DisplayFormat::count(uint64_t(total)));
     QStringList parts;
     for (int s = 4; s >= 0; --s)
         if (bySeverity[s] > 0)
@@ -856,7 +860,7 @@ void MainWindow::updateFindingsCount()
     if (!parts.isEmpty())
         text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
     if (m_proxy->rowCount() != total)
-        text += tr(" — %1 shown").arg(m_proxy->rowCount());
+        text += tr(" — %1 shown").arg(DisplayFormat::count(uint64_t(m_proxy->rowCount())));
     m_countLabel->setText(text);
 }
 

@@ -14,6 +14,7 @@
 
 class AnalysisJob;
 class FindingDetailsView;
+class FindingsFilterBar;
 class FindingsFilterProxy;
 class FindingsModel;
 class FlowsView;
@@ -50,6 +51,7 @@ public:
 
     FindingsModel* findingsModel() const { return m_model; }
     FindingsFilterProxy* findingsProxy() const { return m_proxy; }
+    FindingsFilterBar* findingsFilterBar() const { return m_filterBar; }
     TimelinePlot* timelinePlot() const { return m_plot; }
     QTableView* findingsView() const { return m_table; }
     QTextBrowser* detailsView() const;
@@ -144,6 +146,7 @@ private:
     TimelinePlot* m_plot = nullptr;
     QTableView* m_table = nullptr;
     QLineEdit* m_filter = nullptr;
+    FindingsFilterBar* m_filterBar = nullptr;
     QLabel* m_countLabel = nullptr;
     FindingDetailsView* m_details = nullptr;
     OverviewPage* m_overview = nullptr;
