@@ -6,7 +6,7 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QGuiApplication>
+#include <QApplication>
 
 #include <iostream>
 
@@ -44,7 +44,8 @@ int reportCommand(int& argc, char** argv, const ReportRequest& r)
     // No display needed: the offscreen platform lays out and paints the PDF.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    // QApplication, not QGuiApplication: the finding charts are drawn through widgets (offscreen).
+    QApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("Flowsift"));
     QCoreApplication::setOrganizationName(QStringLiteral("Flowsift"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));

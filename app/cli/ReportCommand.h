@@ -11,6 +11,6 @@ struct ReportRequest {
     bool quiet = false;
 };
 
-// Makes its own QGuiApplication (offscreen unless a platform is set): the only
-// command that needs QtGui, so the others stay on QCoreApplication.
+// Makes its own QApplication (offscreen unless a platform is set): the only
+// command that needs QtGui and widgets (charts), so the others stay on QCoreApplication.
 int reportCommand(int& argc, char** argv, const ReportRequest& request);

@@ -761,7 +761,7 @@ int main(int argc, char** argv)
     std::string error;
     if (!parseArgs(argc, argv, o, error))
         return usageError(error);
-    // The PDF needs QtGui (fonts, painting): report makes a QGuiApplication of
+    // The PDF needs QtGui (fonts, painting): report makes a QApplication of
     // its own; every other command runs on QtCore alone.
     if (o.command == "report")
         return reportCommand(argc, argv, ReportRequest{o.db, o.pdf, o.json, o.analyst, o.quiet});

@@ -1,6 +1,8 @@
 #include "report/PdfReport.h"
 
 #include "models/FindingsModel.h"
+#include "plots/FindingChartView.h"
+#include "plots/FindingFlowsLoader.h"
 #include "report/ReportChartObject.h"
 #include "util/DisplayFormat.h"
 
@@ -12,12 +14,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QPainter>
+#include <QPicture>
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QTemporaryFile>
 #include <QTextCursor>
 #include <QRegularExpression>
 #include <QTextDocument>
+#include <QTextTable>
 
 #include <algorithm>
 #include <array>
@@ -217,12 +221,12 @@ QString summarySection(const PdfReport::Content& c)
         + QStringLiteral("</th><th width='15%'>") + esc(QObject::tr("Verdict")) + QStringLiteral("</th></tr></thead><tbody>");
     for (size_t i = 0; i < c.findings.size(); ++i) {
         const Finding& f = c.findings[i];
-        out += QStringLiteral("<tr><td class='num'>") + QString::number(i + 1) + QStringLiteral("</td><td>")
-            + severityBadge(f.severity) + QStringLiteral("</td><td class='num'>")
-            + numberLocale().toString(f.score, 'f', 1) + QStringLiteral("</td><td>")
-            + esc(FindingsModel::typeText(f)) + QStringLiteral("</td><td>")
-            + esc(entitiesText(f, 1)) + QStringLiteral("</td><td>")
-            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td>") + verdictCell(verdictOf(f))
+        out += QStringLiteral("<tr><td class='num' width='4%'>") + QString::number(i + 1) + QStringLiteral("</td><td width='10%'>")
+            + severityBadge(f.severity) + QStringLiteral("</td><td class='num' width='7%'>")
+            + numberLocale().toString(f.score, 'f', 1) + QStringLiteral("</td><td width='19%'>")
+            + esc(FindingsModel::typeText(f)) + QStringLiteral("</td><td width='27%'>")
+            + esc(entitiesText(f, 1)) + QStringLiteral("</td><td width='18%'>")
+            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td width='15%'>") + verdictCell(verdictOf(f))
             + QStringLiteral("</td></tr>");
     }
     out += QStringLiteral("</tbody></table>");
@@ -303,7 +307,7 @@ QString findingSection(const PdfReport::Content& c, size_t i)
         out += QStringLiteral("</tbody></table>");
     }
 
-    out += QStringLiteral("<h3>") + esc(QObject::tr("Traffic")) + QStringLiteral("</h3>");
+    out += QStringLiteral("<h3>") + esc(QObject::tr("Chart")) + QStringLiteral("</h3>");
     out += QStringLiteral("<p>") + chartMarker(i) + QStringLiteral("</p>");
 
     nlohmann::json evidence = f.evidence.is_object() ? f.evidence : nlohmann::json::object();
@@ -331,9 +335,19 @@ PdfReport::Content PdfReport::collect(const FlowStore& store, const Options& opt
     c.findings = findings.empty() ? store.findings() : std::move(findings);
     for (Verdict& v : store.verdicts())
         c.verdicts.emplace(v.findingId, std::move(v));
-    c.series.reserve(c.findings.size());
-    for (const Finding& f : c.findings)
-        c.series.push_back(ReportChart::collect(store, f));
+    c.series.resize(c.findings.size());
+    c.chartFlows.resize(c.findings.size());
+    c.chartPictures.resize(c.findings.size());
+    for (size_t i = 0; i < c.findings.size(); ++i) {
+        const Finding& f = c.findings[i];
+        if (!hasSection(c, i))
+            continue; // listed in brief, no chart
+        if (FindingChartView::hasChart(f))
+            c.chartFlows[i] = FindingFlowsLoader::load(c.casePath, f);
+        else
+            c.series[i] = ReportChart::collect(store, f);
+    }
+    // (hasSection reads the verdicts, read above.)
     c.analyst = options.analyst.trimmed().isEmpty() ? QString::fromStdString(Verdict::defaultAnalyst())
                                                     : options.analyst.trimmed();
     c.title = options.title.isEmpty() ? QObject::tr("Network flow findings report") : options.title;
@@ -390,6 +404,22 @@ QString PdfReport::bodyHtml(const Content& c)
     return QStringLiteral("<html><body>") + reportParts(c).join(QString()) + QStringLiteral("</body></html>");
 }
 
+void PdfReport::renderCharts(Content& c)
+{
+    c.chartPictures.resize(c.findings.size());
+    for (size_t i = 0; i < c.findings.size() && i < c.chartFlows.size(); ++i) {
+        if (!c.chartFlows[i])
+            continue;
+        auto picture = std::make_shared<QPicture>();
+        {
+            QPainter p(picture.get());
+            const QSizeF size = ReportChartObject::pictureSize(c.findings[i]);
+            FindingChartView::renderFindingChart(&p, QRectF(QPointF(0, 0), size), c.findings[i], *c.chartFlows[i]);
+        }
+        c.chartPictures[i] = std::move(picture);
+    }
+}
+
 bool PdfReport::write(const Content& c, const QString& path, QString& error, int* pages)
 {
     // Written beside the target and renamed when complete: a failed export never
@@ -419,7 +449,7 @@ bool PdfReport::write(const Content& c, const QString& path, QString& error, int
         // No shaping for Latin text: no ligatures, so "fi" stays two letters when the
         // text is searched or copied out of the PDF.
         font.setStyleStrategy(QFont::PreferNoShaping);
-        ReportChartObject charts(c.findings, c.series);
+        ReportChartObject charts(c);
         std::vector<std::unique_ptr<QTextDocument>> docs;
         std::vector<int> firstPage;
         for (const QString& part : reportParts(c)) {
@@ -431,6 +461,18 @@ bool PdfReport::write(const Content& c, const QString& path, QString& error, int
             doc->setDefaultStyleSheet(QString::fromUtf8(kStyle));
             doc->documentLayout()->registerHandler(ReportChartObject::kFormatType, &charts);
             doc->setHtml(QStringLiteral("<html><body>") + part + QStringLiteral("</body></html>"));
+            // The findings list's column widths (the HTML importer drops the cells' width attributes).
+            for (QTextFrame* frame : doc->rootFrame()->childFrames()) {
+                auto* table = qobject_cast<QTextTable*>(frame);
+                if (!table || table->columns() != 7)
+                    continue;
+                QTextTableFormat format = table->format();
+                QList<QTextLength> widths;
+                for (double w : {4.0, 10.0, 7.0, 19.0, 27.0, 18.0, 15.0})
+                    widths << QTextLength(QTextLength::PercentageLength, w);
+                format.setColumnWidthConstraints(widths);
+                table->setFormat(format);
+            }
             // A chart marker becomes the chart object, a paragraph of its own.
             for (QTextCursor at = doc->find(QStringLiteral("@@chart:")); !at.isNull(); at = doc->find(QStringLiteral("@@chart:"))) {
                 QTextCursor marker = doc->find(QRegularExpression(QStringLiteral("@@chart:(\\d+)@@")), at.selectionStart());

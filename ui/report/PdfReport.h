@@ -2,14 +2,19 @@
 
 #include "model/Finding.h"
 #include "model/Verdict.h"
+#include "plots/FindingFlows.h"
 #include "report/ReportChart.h"
 #include "store/FlowStore.h"
 
 #include <QString>
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+class QPicture;
 
 // The incident report as a PDF: a title page (case, inputs with sizes and
 // SHA-256, time range, analyst, date, version), the findings by severity and
@@ -34,7 +39,11 @@ public:
         std::vector<FlowStore::ImportRecord> imports;
         std::vector<Finding> findings; // in report order (priority)
         std::map<std::string, Verdict> verdicts;
-        std::vector<ReportChart::Series> series; // one per finding
+        std::vector<ReportChart::Series> series; // one per finding: the fallback traffic chart
+        // The finding's chart (histogram, fan-out, traffic; plots/FindingChartView) where one fits:
+        // its flows read by collect, and drawn on the GUI thread by renderCharts or while painting.
+        std::vector<std::optional<FindingFlows>> chartFlows;
+        std::vector<std::shared_ptr<QPicture>> chartPictures;
         QString analyst;
         QString title;
         int64_t generatedMs = 0;
@@ -42,6 +51,9 @@ public:
 
     // Reads what the report needs; findings: the case's own when empty.
     static Content collect(const FlowStore& store, const Options& options, std::vector<Finding> findings = {});
+    // Records the findings' charts as vector pictures. GUI thread only (the charts are
+    // drawn through widgets); lets write() run on a worker thread afterwards.
+    static void renderCharts(Content& content);
     // Lays the content out into a PDF at path (replaced only when complete);
     // pages gets the page count. False with error naming the file on failure.
     static bool write(const Content& content, const QString& path, QString& error, int* pages = nullptr);

@@ -1010,27 +1010,47 @@ void MainWindow::exportPdfReport(const QString& path)
     options.analyst = m_details->verdictEditor()->analyst();
     const QString casePath = m_casePath;
     const std::vector<Finding> findings = m_model->findings();
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        m_stageLabel->setText(error.isEmpty() ? tr("Report written to %1").arg(QFileInfo(path).fileName()) : QString());
-        if (!error.isEmpty())
-            showError(tr("Export failed"), error);
-        emit reportExported(path, error.isEmpty());
-    });
     m_stageLabel->setText(tr("Writing PDF report…"));
-    // Reading every finding's flows and laying out the pages: off the UI thread
-    // (QPdfWriter and QTextDocument need no widgets).
-    watcher->setFuture(QtConcurrent::run([casePath, findings, path, options]() -> QString {
+    // Three steps: the case and the charts' flows are read off the UI thread; the
+    // charts are recorded here (they draw through widgets); the pages are laid
+    // out and written off the UI thread again.
+    using Content = std::shared_ptr<PdfReport::Content>;
+    auto* reading = new QFutureWatcher<Content>(this);
+    connect(reading, &QFutureWatcher<Content>::finished, this, [this, reading, path] {
+        Content content = reading->result();
+        reading->deleteLater();
+        if (!content || content->title.isEmpty()) {
+            const QString error = content ? content->casePath : tr("cannot read the case");
+            m_stageLabel->clear();
+            showError(tr("Export failed"), error);
+            emit reportExported(path, false);
+            return;
+        }
+        PdfReport::renderCharts(*content);
+        auto* writing = new QFutureWatcher<QString>(this);
+        connect(writing, &QFutureWatcher<QString>::finished, this, [this, writing, path] {
+            const QString error = writing->result();
+            writing->deleteLater();
+            m_stageLabel->setText(error.isEmpty() ? tr("Report written to %1").arg(QFileInfo(path).fileName()) : QString());
+            if (!error.isEmpty())
+                showError(tr("Export failed"), error);
+            emit reportExported(path, error.isEmpty());
+        });
+        writing->setFuture(QtConcurrent::run([content, path]() -> QString {
+            QString error;
+            return PdfReport::write(*content, path, error) ? QString() : error;
+        }));
+    });
+    reading->setFuture(QtConcurrent::run([casePath, findings, options]() -> Content {
         std::string error;
         auto store = FlowStore::open(QFile::encodeName(casePath).toStdString(), error, true);
-        if (!store)
-            return QString::fromStdString(error);
-        QString pdfError;
-        if (!PdfReport::write(PdfReport::collect(*store, options, findings), path, pdfError))
-            return pdfError;
-        return {};
+        if (!store) {
+            // No title marks the failure; casePath carries the reason.
+            auto failed = std::make_shared<PdfReport::Content>();
+            failed->casePath = QString::fromStdString(error);
+            return failed;
+        }
+        return std::make_shared<PdfReport::Content>(PdfReport::collect(*store, options, findings));
     }));
 }
 
