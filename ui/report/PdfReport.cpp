@@ -21,7 +21,6 @@
 #include <QTextCursor>
 #include <QRegularExpression>
 #include <QTextDocument>
-#include <QTextTable>
 
 #include <algorithm>
 #include <array>
@@ -212,21 +211,22 @@ QString summarySection(const PdfReport::Content& c)
         return out;
     }
     // One line per row (nothing wraps), so that no row is cut by a page break.
-    // Widths that fit each column's longest entry ("Volumetric (destination)", a date and time).
     out += QStringLiteral("<table class='grid' width='100%' cellspacing='0' cellpadding='3' style='font-size:8pt;'><thead><tr>"
-                          "<th width='4%'>#</th><th width='10%'>")
-        + esc(QObject::tr("Severity")) + QStringLiteral("</th><th width='7%'>") + esc(QObject::tr("Score"))
+                          "<th style='white-space:nowrap;'>#</th><th style='white-space:nowrap;'>")
+        + esc(QObject::tr("Severity")) + QStringLiteral("</th><th style='white-space:nowrap;'>") + esc(QObject::tr("Score"))
         + QStringLiteral("</th><th width='19%'>") + esc(QObject::tr("Type")) + QStringLiteral("</th><th width='27%'>")
         + esc(QObject::tr("Hosts")) + QStringLiteral("</th><th width='18%'>") + esc(QObject::tr("Start (UTC)"))
         + QStringLiteral("</th><th width='15%'>") + esc(QObject::tr("Verdict")) + QStringLiteral("</th></tr></thead><tbody>");
     for (size_t i = 0; i < c.findings.size(); ++i) {
         const Finding& f = c.findings[i];
-        out += QStringLiteral("<tr><td class='num' width='4%'>") + QString::number(i + 1) + QStringLiteral("</td><td width='10%'>")
-            + severityBadge(f.severity) + QStringLiteral("</td><td class='num' width='7%'>")
-            + numberLocale().toString(f.score, 'f', 1) + QStringLiteral("</td><td width='19%'>")
-            + esc(FindingsModel::typeText(f)) + QStringLiteral("</td><td width='27%'>")
-            + esc(entitiesText(f, 1)) + QStringLiteral("</td><td width='18%'>")
-            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td width='15%'>") + verdictCell(verdictOf(f))
+        // The short columns never wrap (a number or a badge split over two lines reads badly);
+        // type and hosts take the rest.
+        out += QStringLiteral("<tr><td class='num' style='white-space:nowrap;'>") + QString::number(i + 1)
+            + QStringLiteral("</td><td style='white-space:nowrap;'>") + severityBadge(f.severity)
+            + QStringLiteral("</td><td class='num' style='white-space:nowrap;'>") + numberLocale().toString(f.score, 'f', 1)
+            + QStringLiteral("</td><td>") + esc(FindingsModel::typeText(f)) + QStringLiteral("</td><td>")
+            + esc(entitiesText(f, 1)) + QStringLiteral("</td><td style='white-space:nowrap;'>")
+            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td style='white-space:nowrap;'>") + verdictCell(verdictOf(f))
             + QStringLiteral("</td></tr>");
     }
     out += QStringLiteral("</tbody></table>");
@@ -461,18 +461,6 @@ bool PdfReport::write(const Content& c, const QString& path, QString& error, int
             doc->setDefaultStyleSheet(QString::fromUtf8(kStyle));
             doc->documentLayout()->registerHandler(ReportChartObject::kFormatType, &charts);
             doc->setHtml(QStringLiteral("<html><body>") + part + QStringLiteral("</body></html>"));
-            // The findings list's column widths (the HTML importer drops the cells' width attributes).
-            for (QTextFrame* frame : doc->rootFrame()->childFrames()) {
-                auto* table = qobject_cast<QTextTable*>(frame);
-                if (!table || table->columns() != 7)
-                    continue;
-                QTextTableFormat format = table->format();
-                QList<QTextLength> widths;
-                for (double w : {4.0, 10.0, 7.0, 19.0, 27.0, 18.0, 15.0})
-                    widths << QTextLength(QTextLength::PercentageLength, w);
-                format.setColumnWidthConstraints(widths);
-                table->setFormat(format);
-            }
             // A chart marker becomes the chart object, a paragraph of its own.
             for (QTextCursor at = doc->find(QStringLiteral("@@chart:")); !at.isNull(); at = doc->find(QStringLiteral("@@chart:"))) {
                 QTextCursor marker = doc->find(QRegularExpression(QStringLiteral("@@chart:(\\d+)@@")), at.selectionStart());
