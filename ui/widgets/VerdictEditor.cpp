@@ -31,8 +31,8 @@ VerdictEditor::VerdictEditor(QWidget* parent)
     , m_byLine(new QLabel(this))
 {
     m_writer.setMaxThreadCount(1);
-    // Two rows: the status buttons with who decided and when, then the comment
-    // across the pane's whole width (the pane is narrow beside the table).
+    // Two rows: the status buttons, then the comment with who decided and when
+    // (the pane is narrow beside the table).
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(6, 4, 6, 2);
     outer->setSpacing(4);
@@ -61,7 +61,7 @@ VerdictEditor::VerdictEditor(QWidget* parent)
         b.button->setAutoRaise(false);
         b.button->setToolButtonStyle(Qt::ToolButtonTextOnly);
         const QColor c = FindingsModel::verdictColor(b.status);
-        b.button->setStyleSheet(QStringLiteral("QToolButton { padding: 2px 8px; }"
+        b.button->setStyleSheet(QStringLiteral("QToolButton { padding: 2px 5px; }"
                                                "QToolButton:checked { background: %1; color: white; border: 1px solid %1;"
                                                " border-radius: 3px; font-weight: bold; }")
                                     .arg(c.name()));
@@ -74,10 +74,14 @@ VerdictEditor::VerdictEditor(QWidget* parent)
     m_comment->setMinimumWidth(120);
     m_comment->setToolTip(tr("Why: ticket number, what was checked, who was told"));
     layout->addStretch(1);
+    // Who decided and when sits beside the comment: the buttons need the first row's width.
     m_byLine->setTextFormat(Qt::PlainText);
     m_byLine->setStyleSheet(QStringLiteral("color: palette(dark);"));
-    layout->addWidget(m_byLine);
-    outer->addWidget(m_comment);
+    auto* second = new QHBoxLayout;
+    second->setSpacing(6);
+    second->addWidget(m_comment, 1);
+    second->addWidget(m_byLine);
+    outer->addLayout(second);
 
     m_commentTimer.setSingleShot(true);
     m_commentTimer.setInterval(700);
@@ -259,7 +263,7 @@ void VerdictEditor::showVerdict()
         m_comment->setText(comment);
     if (v && v->updatedAtMs > 0) {
         const QString who = v->analyst.empty() ? QString() : QString::fromStdString(v->analyst) + QStringLiteral(", ");
-        m_byLine->setText(who + DisplayFormat::utcTime(v->updatedAtMs) + QStringLiteral(" UTC"));
+        m_byLine->setText(who + DisplayFormat::utcTime(v->updatedAtMs).left(16)); // to the minute; the tooltip has it all
         m_byLine->setToolTip(tr("Last changed by %1 at %2 UTC")
                                  .arg(v->analyst.empty() ? tr("an unknown analyst") : QString::fromStdString(v->analyst),
                                       DisplayFormat::utcTime(v->updatedAtMs)));
