@@ -13,6 +13,7 @@ FLOWSIFT_PACKAGES=(
   liblzo2-dev libbz2-dev liblz4-dev libzstd-dev libssl-dev python3-jsonschema
   fonts-dejavu-core xvfb xauth
   netbase # /etc/services: service names of the overview's top ports (ui/util/ServiceNames)
+  poppler-utils # pdftotext, pdfinfo: the PDF report tests read the report back (tests/report)
   softflowd nfdump # real exporters for the collector tests (tests/collect/tst_realexporters)
 )
 # The full checks (./test under CI=true or FLOWSIFT_FULL=1): clang's sanitizers

@@ -12,6 +12,8 @@
 #include "report/JsonReport.h"
 #include "store/FlowStore.h"
 
+#include "ReportCommand.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -94,6 +96,11 @@ const char* const kUsage = R"(Usage:
       IPv4 loopback target each exporter sends from its own address, 127.0.0.2, 127.0.0.3, ... (a
       collector's --exporters must accept them, e.g. 127.0.0.0/8); --from ADDR sends every exporter
       from ADDR instead, each from its own port. Exits 1 when any send failed.
+  flowsift-cli report --db CASE.flowsift [--pdf REPORT.pdf] [--json REPORT.json] [--analyst NAME] [--quiet]
+      Write the case's findings report: the PDF (title page with the inputs and their SHA-256, findings
+      by severity, a section per finding with its evidence, chart and the analyst's verdict) and/or the
+      JSON report with verdicts (--json - for standard output). No display needed. --analyst: the name
+      on the report (default: the login name).
   flowsift-cli --version | --help | COMMAND --help
 )";
 
@@ -141,6 +148,10 @@ struct Options {
     std::string from;
     bool loop = false;
     bool allowRemote = false;
+    // report
+    std::string pdf;
+    std::string json;
+    std::string analyst;
 };
 
 // One line for the mistake and where to read more: the whole usage text would bury the message.
@@ -258,6 +269,15 @@ bool parseArgs(int argc, char** argv, Options& o, std::string& error)
                 return false;
         } else if (a == "--skip") {
             if (!value(o.skip))
+                return false;
+        } else if (a == "--pdf") {
+            if (!value(o.pdf))
+                return false;
+        } else if (a == "--json") {
+            if (!value(o.json))
+                return false;
+        } else if (a == "--analyst") {
+            if (!value(o.analyst))
                 return false;
         } else if (a == "--loop") {
             o.loop = true;
@@ -802,13 +822,6 @@ int replayCommand(const Options& o)
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("Flowsift"));
-    QCoreApplication::setOrganizationName(QStringLiteral("Flowsift"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--version" || a == "-V") {
@@ -826,6 +839,18 @@ int main(int argc, char** argv)
     std::string error;
     if (!parseArgs(argc, argv, o, error))
         return usageError(error);
+    // The PDF needs QtGui (fonts, painting): report makes a QApplication of
+    // its own; every other command runs on QtCore alone.
+    if (o.command == "report")
+        return reportCommand(argc, argv, ReportRequest{o.db, o.pdf, o.json, o.analyst, o.quiet});
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("Flowsift"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Flowsift"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+
     if (o.command == "analyze")
         return analyze(o);
     if (o.command == "import")

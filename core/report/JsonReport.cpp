@@ -8,6 +8,7 @@
 #include <QSaveFile>
 
 #include <chrono>
+#include <map>
 #include <cstdio>
 
 nlohmann::json JsonReport::findingToJson(const Finding& f)
@@ -30,6 +31,16 @@ nlohmann::json JsonReport::findingToJson(const Finding& f)
             {"evidence", f.evidence},
             {"attack", f.attack},
             {"filter", f.filter}};
+}
+
+nlohmann::json JsonReport::verdictToJson(const Verdict* v)
+{
+    if (!v)
+        return {{"status", "none"}, {"comment", ""}, {"analyst", nullptr}, {"updated", nullptr}};
+    return {{"status", Verdict::statusName(v->status)},
+            {"comment", v->comment},
+            {"analyst", v->analyst.empty() ? nlohmann::json(nullptr) : nlohmann::json(v->analyst)},
+            {"updated", v->updatedAtMs ? nlohmann::json(TextFormat::isoTime(v->updatedAtMs)) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json JsonReport::describeAnalysis(const DetectionContext& context)
@@ -77,10 +88,17 @@ nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Findi
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch()).count();
     nlohmann::json bySeverity = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}, {"info", 0}};
+    // Every finding carries its verdict ("none" when the analyst has not judged it yet).
+    std::map<std::string, Verdict> verdicts;
+    for (Verdict& v : store.verdicts())
+        verdicts.emplace(v.findingId, std::move(v));
     nlohmann::json list = nlohmann::json::array();
     for (const Finding& f : findings) {
         bySeverity[severityName(f.severity)] = bySeverity[severityName(f.severity)].get<int>() + 1;
-        list.push_back(findingToJson(f));
+        nlohmann::json j = findingToJson(f);
+        const auto it = verdicts.find(f.id);
+        j["verdict"] = verdictToJson(it == verdicts.end() ? nullptr : &it->second);
+        list.push_back(std::move(j));
     }
     // The analysis as run now, or as stored with the case's findings.
     const nlohmann::json analysis = options.analysis.is_null() ? store.analysis() : options.analysis;
@@ -114,7 +132,8 @@ nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Findi
               {"version", FLOWSIFT_VERSION},
               {"case", options.temporaryCase ? nlohmann::json(nullptr) : nlohmann::json(store.path())},
               {"analysis", analysis},
-              {"findings_by_severity", bySeverity}}},
+              {"findings_by_severity", bySeverity},
+              {"analyst", options.analyst.empty() ? nlohmann::json(nullptr) : nlohmann::json(options.analyst)}}},
             {"findings", list},
             {"hosts", hosts}};
 }

@@ -2,6 +2,7 @@
 
 #include "detect/DetectionContext.h"
 #include "model/Finding.h"
+#include "model/Verdict.h"
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,7 @@ struct JsonReportOptions {
     bool temporaryCase = false;        // the case is deleted after the run: no path to report
     // How the analysis ran (configuration, networks, duplicates...); null: as stored in the case.
     nlohmann::json analysis = nullptr;
+    std::string analyst; // who wrote the report (flowsift-cli report --analyst); empty: not stated
 };
 
 class JsonReport final {
@@ -26,6 +28,8 @@ public:
     static constexpr size_t kHostsListed = 100;
 
     static nlohmann::json findingToJson(const Finding& finding);
+    // {"status": "none"|"confirmed"|"false_positive"|"needs_review", "comment", "analyst", "updated"}.
+    static nlohmann::json verdictToJson(const Verdict* verdict);
     // How an analysis ran: its configuration, internal networks (given and learnt), what was analysed.
     static nlohmann::json describeAnalysis(const DetectionContext& context);
     static nlohmann::json build(const FlowStore& store, const std::vector<Finding>& findings,

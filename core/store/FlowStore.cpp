@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS findings(
   evidence TEXT NOT NULL, attack TEXT NOT NULL, filter TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS verdicts(
   finding_id TEXT PRIMARY KEY, verdict TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '',
-  updated_at INTEGER NOT NULL);
+  analyst TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL);
 )SQL";
 
 // Exporter templates and options data (schema 5), for collector restarts.
@@ -76,6 +76,14 @@ const char* const kMigrations[] = {
     "ALTER TABLE flows ADD COLUMN conn_state INTEGER NOT NULL DEFAULT 0;",
     // 4 → 5: templates and options data that the collector keeps across restarts.
     kTemplateTables,
+    // 5 → 6: who made a verdict. The table is copied rather than altered, so the step
+    // also works on a case whose verdicts table already had the column.
+    ("CREATE TABLE verdicts_v6(finding_id TEXT PRIMARY KEY, verdict TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '',"
+     " analyst TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL);"
+     "INSERT INTO verdicts_v6(finding_id, verdict, comment, updated_at)"
+     " SELECT finding_id, verdict, comment, updated_at FROM verdicts;"
+     "DROP TABLE verdicts;"
+     "ALTER TABLE verdicts_v6 RENAME TO verdicts;"),
 };
 static_assert(std::size(kMigrations) == FlowStore::kSchemaVersion - 1, "one migration per schema version");
 
@@ -269,6 +277,7 @@ bool FlowStore::createSchema()
     Statement hasMeta(m_db, "SELECT value FROM meta WHERE key='schema_version'");
     if (hasMeta.ok() && hasMeta.step()) {
         const std::string text = hasMeta.text(0);
+        sqlite3_reset(hasMeta.get()); // a running read would keep a migration from dropping tables
         int version = 0;
         std::from_chars(text.data(), text.data() + text.size(), version);
         if (version > kSchemaVersion) {
@@ -1369,4 +1378,73 @@ std::vector<Finding> FlowStore::findings() const
         out.push_back(std::move(f));
     }
     return out;
+}
+
+bool FlowStore::saveVerdict(const Verdict& v)
+{
+    if (v.findingId.empty()) {
+        m_lastError = "a verdict needs a finding id";
+        return false;
+    }
+    // An empty verdict (no status, no comment) is no verdict: the row goes.
+    if (v.isEmpty()) {
+        Statement del(m_db, "DELETE FROM verdicts WHERE finding_id = ?1");
+        sqlite3_bind_text(del.get(), 1, v.findingId.c_str(), -1, SQLITE_STATIC);
+        if (sqlite3_step(del.get()) != SQLITE_DONE) {
+            m_lastError = sqlite3_errmsg(m_db);
+            return false;
+        }
+        return true;
+    }
+    Statement ins(m_db,
+        "INSERT OR REPLACE INTO verdicts(finding_id, verdict, comment, analyst, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (!ins.ok()) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return false;
+    }
+    sqlite3_bind_text(ins.get(), 1, v.findingId.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins.get(), 2, Verdict::statusName(v.status), -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins.get(), 3, v.comment.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins.get(), 4, v.analyst.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins.get(), 5, v.updatedAtMs ? v.updatedAtMs : nowMs());
+    if (sqlite3_step(ins.get()) != SQLITE_DONE) {
+        m_lastError = sqlite3_errmsg(m_db);
+        return false;
+    }
+    return true;
+}
+
+std::vector<Verdict> FlowStore::verdicts() const
+{
+    std::vector<Verdict> out;
+    Statement sel(m_db, "SELECT finding_id, verdict, comment, analyst, updated_at FROM verdicts ORDER BY finding_id");
+    if (!sel.ok()) // a read-only reader of a case older than schema 6 (no analyst column)
+        return out;
+    while (sel.step()) {
+        Verdict v;
+        v.findingId = sel.text(0);
+        v.status = Verdict::statusFromName(sel.text(1)).value_or(Verdict::Status::None);
+        v.comment = sel.text(2);
+        v.analyst = sel.text(3);
+        v.updatedAtMs = sel.integer(4);
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+std::optional<Verdict> FlowStore::verdict(const std::string& findingId) const
+{
+    Statement sel(m_db, "SELECT verdict, comment, analyst, updated_at FROM verdicts WHERE finding_id = ?1");
+    if (!sel.ok())
+        return std::nullopt;
+    sqlite3_bind_text(sel.get(), 1, findingId.c_str(), -1, SQLITE_STATIC);
+    if (!sel.step())
+        return std::nullopt;
+    Verdict v;
+    v.findingId = findingId;
+    v.status = Verdict::statusFromName(sel.text(0)).value_or(Verdict::Status::None);
+    v.comment = sel.text(1);
+    v.analyst = sel.text(2);
+    v.updatedAtMs = sel.integer(3);
+    return v;
 }

@@ -3,6 +3,7 @@
 #include "model/Finding.h"
 #include "model/FlowRecord.h"
 #include "model/ImportIssue.h"
+#include "model/Verdict.h"
 
 #include <cstdint>
 #include <functional>
@@ -69,7 +70,7 @@ public:
         std::string samplerRates; // "id:rate id:rate ..."
     };
 
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
     static constexpr const char* kFileExtension = ".flowsift";
 
     // True when path is an existing Flowsift case (not merely any SQLite file).
@@ -241,6 +242,13 @@ public:
     bool replaceFindings(const std::vector<Finding>& findings, const nlohmann::json& analysis = nullptr);
     nlohmann::json analysis() const; // null when no analysis was stored
     std::vector<Finding> findings() const;
+
+    // --- analysts' verdicts, by finding id ---
+    // Kept apart from the findings: replaceFindings leaves them, so a finding the
+    // detectors find again (same id) keeps its verdict. An empty verdict deletes it.
+    bool saveVerdict(const Verdict& verdict);
+    std::vector<Verdict> verdicts() const; // by finding id
+    std::optional<Verdict> verdict(const std::string& findingId) const;
 
 private:
     explicit FlowStore(sqlite3* db, std::string path);

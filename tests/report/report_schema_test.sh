@@ -35,6 +35,33 @@ assert c["indicator_files"][0].endswith("indicators.txt"), c["indicator_files"]
 assert r["metadata"]["analysis"]["indicators_loaded"] == 3, r["metadata"]["analysis"]
 PY
 
+# Verdicts: a case with one, reported by `flowsift-cli report --json`, validates and carries it.
+"$cli" analyze --flow-file "${inputs[0]}" --db "$work/case.flowsift" --output "$work/analyze.json" --quiet
+/usr/bin/python3 - "$work/case.flowsift" "$work/analyze.json" <<'PY'
+import json, sqlite3, sys
+first = json.load(open(sys.argv[2]))["findings"][0]
+assert first["verdict"] == {"status": "none", "comment": "", "analyst": None, "updated": None}, first["verdict"]
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO verdicts(finding_id, verdict, comment, analyst, updated_at) VALUES(?, 'confirmed', ?, 'ana', 1772438400000)",
+           (first["id"], 'seen on the proxy, "blocked"'))
+db.commit()
+PY
+"$cli" report --db "$work/case.flowsift" --json "$work/verdicts.json" --analyst "Ana Lyst" --quiet
+$check "$work/verdicts.json"
+/usr/bin/python3 - "$work/verdicts.json" "$work" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["metadata"]["analyst"] == "Ana Lyst", r["metadata"]
+v = r["findings"][0]["verdict"]
+assert v == {"status": "confirmed", "comment": 'seen on the proxy, "blocked"', "analyst": "ana",
+             "updated": "2026-03-02T08:00:00.000Z"}, v
+assert all(f["verdict"]["status"] == "none" for f in r["findings"][1:])
+e = json.loads(json.dumps(r)); e["findings"][0]["verdict"]["status"] = "maybe"
+f = json.loads(json.dumps(r)); del f["findings"][0]["verdict"]
+for name, doc in zip("ef", (e, f)):
+    json.dump(doc, open("%s/broken-%s.json" % (sys.argv[2], name), "w"))
+PY
+
 # Broken reports are refused: a made-up severity, a missing field, a host naming no finding.
 /usr/bin/python3 - "$work/report1.json" "$work" <<'PY'
 import json, sys
@@ -47,7 +74,7 @@ d = json.loads(json.dumps(r)); d["findings"][0]["attack"] = ["TA0011"]
 for name, doc in zip("abcd", (a, b, c, d)):
     json.dump(doc, open("%s/broken-%s.json" % (sys.argv[2], name), "w"))
 PY
-for b in a b c d; do
+for b in a b c d e f; do
     $check --expect-invalid "$work/broken-$b.json"
 done
 echo "report schema: all checks passed"

@@ -383,6 +383,89 @@ private slots:
         QCOMPARE(reopened->templates().size(), size_t(1));
     }
 
+    // Schema 5 kept verdicts without the analyst: opening such a case upgrades it
+    // to 6 and keeps the verdicts made before.
+    void caseFromSchema5KeepsVerdictsAndGainsAnalyst()
+    {
+        const std::string file = path("v5.flowsift");
+        std::string error;
+        QVERIFY2(FlowStore::open(file, error), error.c_str());
+        sqlite3* h = nullptr;
+        QCOMPARE(sqlite3_open(file.c_str(), &h), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(h, "DROP TABLE verdicts;"
+                                 " CREATE TABLE verdicts(finding_id TEXT PRIMARY KEY, verdict TEXT NOT NULL,"
+                                 "  comment TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL);"
+                                 " INSERT INTO verdicts VALUES('beacon:10.0.5.23>203.0.113.77', 'confirmed', 'C2, see ticket 42', 1772438000000);"
+                                 " UPDATE meta SET value='5' WHERE key='schema_version';",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(h);
+        auto store = FlowStore::open(file, error);
+        QVERIFY2(store, error.c_str());
+        auto old = store->verdict("beacon:10.0.5.23>203.0.113.77");
+        QVERIFY(old);
+        QCOMPARE(old->status, Verdict::Status::Confirmed);
+        QCOMPARE(old->comment, std::string("C2, see ticket 42"));
+        QCOMPARE(old->analyst, std::string());
+        QCOMPARE(old->updatedAtMs, int64_t(1772438000000));
+        Verdict v = *old;
+        v.analyst = "alice";
+        v.status = Verdict::Status::FalsePositive;
+        QVERIFY2(store->saveVerdict(v), store->lastError().c_str());
+        store.reset();
+        auto reopened = FlowStore::open(file, error, true);
+        QVERIFY(reopened);
+        const auto all = reopened->verdicts();
+        QCOMPARE(all.size(), size_t(1));
+        QCOMPARE(all[0].analyst, std::string("alice"));
+        QCOMPARE(all[0].status, Verdict::Status::FalsePositive);
+        QCOMPARE(all[0].comment, std::string("C2, see ticket 42"));
+    }
+
+    // Verdicts belong to finding ids: re-running the detectors (replaceFindings)
+    // keeps them; an empty verdict removes the row.
+    void verdictsSurviveReplacedFindings()
+    {
+        const std::string file = path("verdicts.flowsift");
+        std::string error;
+        auto store = FlowStore::open(file, error);
+        QVERIFY2(store, error.c_str());
+        Finding f;
+        f.id = "port_scan:h:10.0.8.14>22/tcp";
+        f.type = "port_scan";
+        f.summary = "scan";
+        QVERIFY(store->replaceFindings({f}));
+        Verdict v;
+        v.findingId = f.id;
+        v.status = Verdict::Status::NeedsReview;
+        v.comment = "ask the \"vuln\" team, line 2\nsecond line";
+        v.analyst = "bob";
+        v.updatedAtMs = 1772438001234;
+        QVERIFY(store->saveVerdict(v));
+        Verdict other;
+        other.findingId = "beacon:x>y";
+        other.status = Verdict::Status::Confirmed;
+        QVERIFY(store->saveVerdict(other));
+        f.score = 50; // the detectors ran again and found it again
+        QVERIFY(store->replaceFindings({f}));
+        auto back = store->verdict(f.id);
+        QVERIFY(back);
+        QCOMPARE(back->status, Verdict::Status::NeedsReview);
+        QCOMPARE(back->comment, v.comment);
+        QCOMPARE(back->analyst, std::string("bob"));
+        QCOMPARE(back->updatedAtMs, int64_t(1772438001234));
+        QCOMPARE(store->verdicts().size(), size_t(2));
+        QVERIFY(store->verdict("beacon:x>y")->updatedAtMs > 0); // stamped when saved without a time
+        other.status = Verdict::Status::None;
+        QVERIFY(store->saveVerdict(other));
+        QVERIFY(!store->verdict("beacon:x>y"));
+        QCOMPARE(store->verdicts().size(), size_t(1));
+        QVERIFY(!store->saveVerdict(Verdict{})); // no finding id
+        QCOMPARE(Verdict::statusFromName("false_positive").value(), Verdict::Status::FalsePositive);
+        QVERIFY(!Verdict::statusFromName("maybe"));
+        QVERIFY(!Verdict::defaultAnalyst().empty());
+    }
+
     // A live import commits batch by batch: readers see each one, a crash keeps them.
     void liveImportCommitsEachBatch()
     {

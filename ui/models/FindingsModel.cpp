@@ -47,6 +47,54 @@ const Finding* FindingsModel::findingAt(int row) const
     return &m_findings[size_t(row)];
 }
 
+void FindingsModel::setVerdicts(const std::vector<Verdict>& verdicts)
+{
+    m_verdicts.clear();
+    for (const Verdict& v : verdicts)
+        m_verdicts[v.findingId] = v;
+    if (!m_findings.empty())
+        emit dataChanged(index(0, VerdictColumn), index(rowCount() - 1, VerdictColumn));
+}
+
+void FindingsModel::setVerdict(const Verdict& verdict)
+{
+    if (verdict.isEmpty())
+        m_verdicts.erase(verdict.findingId);
+    else
+        m_verdicts[verdict.findingId] = verdict;
+    for (size_t i = 0; i < m_findings.size(); ++i)
+        if (m_findings[i].id == verdict.findingId)
+            emit dataChanged(index(int(i), VerdictColumn), index(int(i), VerdictColumn));
+}
+
+const Verdict* FindingsModel::verdictFor(const std::string& findingId) const
+{
+    const auto it = m_verdicts.find(findingId);
+    return it == m_verdicts.end() ? nullptr : &it->second;
+}
+
+QString FindingsModel::verdictText(Verdict::Status s)
+{
+    switch (s) {
+    case Verdict::Status::Confirmed: return tr("Confirmed");
+    case Verdict::Status::FalsePositive: return tr("False positive");
+    case Verdict::Status::NeedsReview: return tr("Needs review");
+    case Verdict::Status::None: break;
+    }
+    return {};
+}
+
+QColor FindingsModel::verdictColor(Verdict::Status s)
+{
+    switch (s) {
+    case Verdict::Status::Confirmed: return QColor(0xb7, 0x1c, 0x1c);     // a real incident: red
+    case Verdict::Status::FalsePositive: return QColor(0x2e, 0x7d, 0x32); // dismissed: green
+    case Verdict::Status::NeedsReview: return QColor(0x15, 0x65, 0xc0);   // open: blue
+    case Verdict::Status::None: break;
+    }
+    return QColor(0x75, 0x75, 0x75);
+}
+
 int FindingsModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : int(m_findings.size());
@@ -81,6 +129,14 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
         case DestinationsColumn: return destinationsText(*f);
         case PortsColumn: return portsText(*f);
         case StartColumn: return formatUtc(f->startMs);
+        case VerdictColumn: {
+            const Verdict* v = verdictFor(f->id);
+            if (!v)
+                return QString();
+            const QString text = verdictText(v->status);
+            // A comment without a status still shows that the analyst wrote something.
+            return text.isEmpty() ? tr("Comment") : text;
+        }
         case SummaryColumn: return QString::fromStdString(f->summary);
         }
         break;
@@ -100,6 +156,17 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
             return plainTip(QString::fromStdString(f->summary));
         case ScoreColumn:
             return tr("Score %1 of 100").arg(f->score, 0, 'f', 1);
+        case VerdictColumn:
+            if (const Verdict* v = verdictFor(f->id)) {
+                QString tip = verdictText(v->status);
+                if (!v->analyst.empty())
+                    tip += (tip.isEmpty() ? QString() : QStringLiteral(" · ")) + QString::fromStdString(v->analyst);
+                QString html = QStringLiteral("<qt>") + tip.toHtmlEscaped();
+                if (!v->comment.empty())
+                    html += QStringLiteral("<br>") + QString::fromStdString(v->comment).toHtmlEscaped();
+                return QString(html + QStringLiteral("</qt>"));
+            }
+            break;
         }
         break;
     case Qt::BackgroundRole:
@@ -109,6 +176,9 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
     case Qt::ForegroundRole:
         if (column == SeverityColumn)
             return severityForeground(f->severity);
+        if (column == VerdictColumn)
+            if (const Verdict* v = verdictFor(f->id))
+                return verdictColor(v->status);
         break;
     case Qt::FontRole:
         if (column == SeverityColumn && f->severity >= Severity::High) {
@@ -142,6 +212,10 @@ QVariant FindingsModel::rawValue(const Finding& f, int column) const
     case DestinationsColumn: return f.dst.empty() ? QString() : ipSortKey(f.dst.front());
     case PortsColumn: return f.dstPorts.empty() ? -1 : int(f.dstPorts.front());
     case StartColumn: return qint64(f.startMs);
+    case VerdictColumn: {
+        const Verdict* v = verdictFor(f.id);
+        return v ? int(v->status) : -1;
+    }
     case SummaryColumn: return QString::fromStdString(f.summary);
     }
     return {};
@@ -160,6 +234,7 @@ QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int
         case DestinationsColumn: return tr("Destinations");
         case PortsColumn: return tr("Ports");
         case StartColumn: return tr("Start (%1)").arg(DisplayFormat::timeZoneName());
+        case VerdictColumn: return tr("Verdict");
         case SummaryColumn: return tr("Summary");
         }
     }

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "model/Finding.h"
+#include "model/Verdict.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
 
+#include <unordered_map>
 #include <vector>
 
 // Table of findings for the main window. Display text is for people; the
@@ -22,6 +24,7 @@ public:
         DestinationsColumn,
         PortsColumn,
         StartColumn,
+        VerdictColumn,
         SummaryColumn,
         ColumnCount
     };
@@ -36,6 +39,10 @@ public:
     void clear();
     const std::vector<Finding>& findings() const { return m_findings; }
     const Finding* findingAt(int row) const;
+    // The analysts' verdicts by finding id (kept across setFindings: ids are stable).
+    void setVerdicts(const std::vector<Verdict>& verdicts);
+    void setVerdict(const Verdict& verdict); // an empty one removes it
+    const Verdict* verdictFor(const std::string& findingId) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -52,9 +59,12 @@ public:
     static QString portsText(const Finding& f, int shown = 4);
     static QString protocolText(uint8_t protocol);
     static QString formatUtc(int64_t ms);
+    static QString verdictText(Verdict::Status s); // "" for none
+    static QColor verdictColor(Verdict::Status s);
 
 private:
     QVariant rawValue(const Finding& f, int column) const;
 
     std::vector<Finding> m_findings;
+    std::unordered_map<std::string, Verdict> m_verdicts;
 };

@@ -17,6 +17,9 @@
 #include "widgets/HostListPanel.h"
 #include "widgets/HostView.h"
 #include "widgets/OverviewPage.h"
+#include "widgets/VerdictEditor.h"
+#include "report/CsvWriter.h"
+#include "report/PdfReport.h"
 #include "store/FlowStore.h"
 
 #if __has_include("report/JsonReport.h")
@@ -223,6 +226,13 @@ void MainWindow::createActions()
     m_exportAction = file->addAction(tr("&Export JSON Report…"), this, &MainWindow::chooseReportPath);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportAction->setEnabled(false);
+    m_pdfAction = file->addAction(tr("Export &PDF Report…"), this, &MainWindow::choosePdfReportPath);
+    m_pdfAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_pdfAction->setStatusTip(tr("Write the incident report: inputs, findings, evidence, charts and verdicts"));
+    m_pdfAction->setEnabled(false);
+    m_csvAction = file->addAction(tr("Export Table as &CSV…"), this, &MainWindow::chooseCsvPath);
+    m_csvAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_csvAction->setStatusTip(tr("Save the table of the current tab, as shown (filtered and sorted), as CSV"));
     file->addSeparator();
     QAction* closeTab = file->addAction(tr("&Close Host Tab"), this, &MainWindow::closeCurrentHostTab);
     // Spelt out: the platform's standard Close may be Ctrl+F4 only (Windows key scheme).
@@ -356,6 +366,18 @@ void MainWindow::createCentralWidget()
     connect(m_hosts, &HostListPanel::hostActivated, this, &MainWindow::openHost);
     connect(m_flows, &FlowsView::hostActivated, this, &MainWindow::openHost);
     connect(m_details, &FindingDetailsView::hostActivated, this, &MainWindow::openHost);
+    // Verdicts: the editor reads and saves them, the table shows them.
+    VerdictEditor* verdicts = m_details->verdictEditor();
+    connect(verdicts, &VerdictEditor::verdictsLoaded, this, [this, verdicts] { m_model->setVerdicts(verdicts->verdicts()); });
+    connect(verdicts, &VerdictEditor::verdictChanged, this, [this, verdicts](const QString& id) {
+        Verdict v;
+        v.findingId = id.toStdString();
+        if (const Verdict* saved = verdicts->verdictFor(v.findingId))
+            v = *saved;
+        m_model->setVerdict(v);
+    });
+    connect(verdicts, &VerdictEditor::saveFailed, this,
+            [this](const QString& message) { showError(tr("Verdict not saved"), message); });
 
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         const int index = selectedFinding();
@@ -605,6 +627,7 @@ void MainWindow::setRunning(bool running)
     m_stopButton->setVisible(running);
     m_stopButton->setEnabled(running);
     m_exportAction->setEnabled(!running && !m_casePath.isEmpty());
+    m_pdfAction->setEnabled(!running && !m_casePath.isEmpty());
     m_detectAction->setEnabled(!running && !m_casePath.isEmpty());
     if (running) {
         m_progress->setRange(0, 0);
@@ -713,6 +736,7 @@ void MainWindow::applyCaseView(const CaseView& view)
         m_plot->clear();
     m_plot->setFindings(m_model->findings());
     m_exportAction->setEnabled(true);
+    m_pdfAction->setEnabled(!m_running);
     m_detectAction->setEnabled(!m_running);
 
     // Start on the most important finding, as an analyst would.
@@ -875,7 +899,7 @@ void MainWindow::setFindings(std::vector<Finding> findings)
             host->setFindings(m_model->findings());
     // Fit the columns to the new content once; users may resize afterwards.
     m_table->resizeColumnsToContents();
-    const int caps[FindingsModel::ColumnCount] = {74, 60, 170, 120, 262, 110, 160, 0};
+    const int caps[FindingsModel::ColumnCount] = {74, 60, 170, 120, 262, 110, 160, 120, 0};
     // The caps were chosen at a 17 px line; larger fonts (high DPI, accessibility) widen them alike.
     const double scale = std::max(1.0, m_table->fontMetrics().height() / 17.0);
     for (int c = 0; c < FindingsModel::SummaryColumn; ++c)
@@ -997,6 +1021,7 @@ void MainWindow::chooseReportPath()
 void MainWindow::exportJsonReport(const QString& path)
 {
 #ifdef FLOWSIFT_HAVE_JSON_REPORT
+    m_details->verdictEditor()->flush(); // the report reads the verdicts from the case
     const QString casePath = m_casePath;
     const std::vector<Finding> findings = m_model->findings();
     auto* watcher = new QFutureWatcher<QString>(this);
@@ -1022,6 +1047,115 @@ void MainWindow::exportJsonReport(const QString& path)
     showError(tr("Export failed"), tr("This build has no JSON report writer."));
     emit reportExported(path, false);
 #endif
+}
+
+void MainWindow::choosePdfReportPath()
+{
+    if (m_casePath.isEmpty())
+        return;
+    const QString base = m_inputs.isEmpty() ? QFileInfo(m_casePath).completeBaseName() : QFileInfo(m_inputs.first()).completeBaseName();
+    const QString suggested = QDir::home().filePath(base + QStringLiteral("-report.pdf"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export PDF Report"), suggested,
+                                                      tr("PDF documents (*.pdf);;All files (*)"));
+    if (!path.isEmpty())
+        exportPdfReport(path);
+}
+
+void MainWindow::exportPdfReport(const QString& path)
+{
+    if (m_casePath.isEmpty()) {
+        emit reportExported(path, false);
+        return;
+    }
+    m_details->verdictEditor()->flush(); // the report reads the verdicts from the case
+    PdfReport::Options options;
+    options.analyst = m_details->verdictEditor()->analyst();
+    const QString casePath = m_casePath;
+    const std::vector<Finding> findings = m_model->findings();
+    m_stageLabel->setText(tr("Writing PDF report…"));
+    // Three steps: the case and the charts' flows are read off the UI thread; the
+    // charts are recorded here (they draw through widgets); the pages are laid
+    // out and written off the UI thread again.
+    using Content = std::shared_ptr<PdfReport::Content>;
+    auto* reading = new QFutureWatcher<Content>(this);
+    connect(reading, &QFutureWatcher<Content>::finished, this, [this, reading, path] {
+        Content content = reading->result();
+        reading->deleteLater();
+        if (!content || content->title.isEmpty()) {
+            const QString error = content ? content->casePath : tr("cannot read the case");
+            m_stageLabel->clear();
+            showError(tr("Export failed"), error);
+            emit reportExported(path, false);
+            return;
+        }
+        PdfReport::renderCharts(*content);
+        auto* writing = new QFutureWatcher<QString>(this);
+        connect(writing, &QFutureWatcher<QString>::finished, this, [this, writing, path] {
+            const QString error = writing->result();
+            writing->deleteLater();
+            m_stageLabel->setText(error.isEmpty() ? tr("Report written to %1").arg(QFileInfo(path).fileName()) : QString());
+            if (!error.isEmpty())
+                showError(tr("Export failed"), error);
+            emit reportExported(path, error.isEmpty());
+        });
+        writing->setFuture(QtConcurrent::run([content, path]() -> QString {
+            QString error;
+            return PdfReport::write(*content, path, error) ? QString() : error;
+        }));
+    });
+    reading->setFuture(QtConcurrent::run([casePath, findings, options]() -> Content {
+        std::string error;
+        auto store = FlowStore::open(QFile::encodeName(casePath).toStdString(), error, true);
+        if (!store) {
+            // No title marks the failure; casePath carries the reason.
+            auto failed = std::make_shared<PdfReport::Content>();
+            failed->casePath = QString::fromStdString(error);
+            return failed;
+        }
+        return std::make_shared<PdfReport::Content>(PdfReport::collect(*store, options, findings));
+    }));
+}
+
+QTableView* MainWindow::currentTable() const
+{
+    QWidget* page = m_tabs->currentWidget();
+    if (!page)
+        return nullptr;
+    if (m_tabs->currentIndex() == FindingsTab)
+        return m_table;
+    // The flows table, a drill-down's tables: the one with focus, else the first.
+    if (auto* focused = qobject_cast<QTableView*>(QApplication::focusWidget()); focused && page->isAncestorOf(focused))
+        return focused;
+    return page->findChild<QTableView*>();
+}
+
+void MainWindow::chooseCsvPath()
+{
+    QTableView* table = currentTable();
+    if (!table || !table->model()) {
+        showError(tr("Export Table as CSV"), tr("This tab has no table to export."));
+        return;
+    }
+    const QString base = m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&')).toLower().replace(QLatin1Char(' '), QLatin1Char('-'));
+    const QString suggested = QDir::home().filePath(QStringLiteral("flowsift-%1.csv").arg(base));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Table as CSV"), suggested,
+                                                      tr("CSV files (*.csv);;All files (*)"));
+    if (!path.isEmpty())
+        exportTableCsv(path);
+}
+
+void MainWindow::exportTableCsv(const QString& path)
+{
+    QTableView* table = currentTable();
+    QString error;
+    // The rows as the view shows them (filtered, sorted); a model of its own
+    // over a big store streams its rows through CsvWriter::writeRows instead.
+    const bool ok = table && table->model() ? CsvWriter::writeModel(*table->model(), path, error)
+                                            : (error = tr("This tab has no table to export."), false);
+    m_stageLabel->setText(ok ? tr("Table written to %1").arg(QFileInfo(path).fileName()) : QString());
+    if (!ok)
+        showError(tr("Export failed"), error);
+    emit tableExported(path, ok);
 }
 
 void MainWindow::showAbout()

@@ -100,6 +100,10 @@ public slots:
     void openCapture(const QString& path);
     void openCaptures(const QStringList& paths);
     void exportJsonReport(const QString& path);
+    // The PDF incident report of the open case (written off the UI thread; reportExported when done).
+    void exportPdfReport(const QString& path);
+    // The current tab's table as shown (filtered, sorted) as CSV; tableExported when done.
+    void exportTableCsv(const QString& path);
     // Collects from exporters into the open case (a new one when none is
     // open, or settings.casePath when given). Results come as signals.
     void startLiveCapture(const FlowCollector::Settings& settings);
@@ -128,6 +132,7 @@ signals:
     void timeRangeChanged(qint64 startMs, qint64 endMs);
     // The Preferences dialog opened (tests and the screenshot tour drive it).
     void preferencesOpened(QDialog* dialog);
+    void tableExported(const QString& path, bool ok);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -154,6 +159,9 @@ private:
     void showOverview();
     void chooseCapture();
     void chooseReportPath();
+    void choosePdfReportPath();
+    void chooseCsvPath();
+    QTableView* currentTable() const; // the table Export Table as CSV writes
     void showAbout();
     void toggleLiveCapture(bool on);
     void showLiveStats(const FlowCollector::Stats& stats);
@@ -191,6 +199,8 @@ private:
     QProgressBar* m_progress = nullptr;
     QPushButton* m_stopButton = nullptr;
     QAction* m_exportAction = nullptr;
+    QAction* m_pdfAction = nullptr;
+    QAction* m_csvAction = nullptr;
     QFutureWatcher<CaseView>* m_viewWatcher = nullptr;
     LiveCaptureJob* m_live = nullptr;
     QAction* m_liveAction = nullptr;

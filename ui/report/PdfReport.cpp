@@ -1,0 +1,546 @@
+#include "report/PdfReport.h"
+
+#include "models/FindingsModel.h"
+#include "plots/FindingChartView.h"
+#include "plots/FindingFlowsLoader.h"
+#include "report/ReportChartObject.h"
+#include "util/DisplayFormat.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QAbstractTextDocumentLayout>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QPainter>
+#include <QPicture>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QTemporaryFile>
+#include <QTextCursor>
+#include <QRegularExpression>
+#include <QTextDocument>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+namespace {
+
+using DisplayFormat::html;
+
+QString esc(const QString& s) { return s.toHtmlEscaped(); }
+QString esc(const std::string& s) { return html(s); }
+
+// Marks where a finding's chart goes; replaced by a chart object after the HTML is parsed.
+QString chartMarker(size_t i) { return QStringLiteral("@@chart:%1@@").arg(i); }
+
+const char* const kStyle = R"CSS(
+body { font-family: 'DejaVu Sans'; font-size: 9pt; color: #1a1a1a; }
+h1 { font-size: 17pt; font-weight: bold; margin-top: 0px; margin-bottom: 6px; color: #13294b; }
+h2 { font-size: 13pt; font-weight: bold; margin-top: 0px; margin-bottom: 4px; color: #13294b; }
+h3 { font-size: 10pt; font-weight: bold; margin-top: 12px; margin-bottom: 4px; color: #13294b; }
+p { margin-top: 2px; margin-bottom: 6px; }
+.label { font-size: 8pt; color: #5f6b7a; font-weight: bold; }
+.muted { color: #5f6b7a; }
+.mono { font-family: 'DejaVu Sans Mono'; font-size: 7.5pt; }
+table.kv td { padding: 2px 10px 2px 0px; vertical-align: top; }
+table.kv td.k { color: #5f6b7a; font-weight: bold; }
+table.grid { border-collapse: collapse; border-width: 1px; border-style: solid; border-color: #c9cfd6; }
+table.grid th { background-color: #13294b; color: white; font-weight: bold; padding: 3px 6px 3px 6px; text-align: left; }
+table.grid td { padding: 2px 6px 2px 6px; vertical-align: top; border-width: 1px; border-style: solid; border-color: #dde2e7; }
+td.num { text-align: right; }
+td.k { color: #3d4b5c; }
+)CSS";
+
+QString severityBadge(Severity s)
+{
+    const QColor bg = FindingsModel::severityBackground(s);
+    const QColor fg = FindingsModel::severityForeground(s);
+    return QStringLiteral("<span style='background-color:%1; color:%2; font-weight:bold;'>&nbsp;%3&nbsp;</span>")
+        .arg(bg.name(), fg.name(), esc(FindingsModel::severityText(s).toUpper()));
+}
+
+QString verdictLabel(const Verdict* v)
+{
+    if (!v || v->status == Verdict::Status::None)
+        return QObject::tr("Not reviewed");
+    return FindingsModel::verdictText(v->status);
+}
+
+QString verdictCell(const Verdict* v)
+{
+    const Verdict::Status st = v ? v->status : Verdict::Status::None;
+    const QString text = esc(verdictLabel(v));
+    if (st == Verdict::Status::None)
+        return QStringLiteral("<span class='muted'>") + text + QStringLiteral("</span>");
+    return QStringLiteral("<span style='color:%1; font-weight:bold;'>%2</span>")
+        .arg(FindingsModel::verdictColor(st).name(), text);
+}
+
+QString entitiesText(const Finding& f, int shown = 3)
+{
+    QString src = FindingsModel::sourceText(f);
+    QString dst = FindingsModel::destinationsText(f, shown);
+    if (!src.isEmpty() && !dst.isEmpty())
+        return src + QStringLiteral(" → ") + dst;
+    return src.isEmpty() ? dst : src;
+}
+
+QString kvRow(const QString& k, const QString& v)
+{
+    if (v.isEmpty())
+        return {};
+    return QStringLiteral("<tr><td class='k'>") + k + QStringLiteral("</td><td>") + v + QStringLiteral("</td></tr>");
+}
+
+// A score part (0-1) as a bar of block characters, readable in any PDF viewer and in pdftotext.
+QString scoreBar(double v)
+{
+    const int full = std::clamp(int(v * 20 + 0.5), 0, 20);
+    return QStringLiteral("<span style='font-family:\"DejaVu Sans Mono\"; color:#13294b;'>") + QString(full, QChar(0x2588))
+        + QStringLiteral("</span><span style='font-family:\"DejaVu Sans Mono\"; color:#d5dae0;'>")
+        + QString(20 - full, QChar(0x2588)) + QStringLiteral("</span>");
+}
+
+QString titlePage(const PdfReport::Content& c)
+{
+    using namespace DisplayFormat;
+    const FlowStore::Summary& s = c.summary;
+    QString out;
+    out += QStringLiteral("<p class='label'>") + esc(QObject::tr("NETWORK FLOW INVESTIGATION")) + QStringLiteral("</p>");
+    out += QStringLiteral("<h1 style='font-size:22pt;'>") + esc(c.title) + QStringLiteral("</h1>");
+    out += QStringLiteral("<p style='font-size:11pt;'>") + esc(QFileInfo(c.casePath).fileName()) + QStringLiteral("</p>");
+    out += QStringLiteral("<hr/>");
+    out += QStringLiteral("<table class='kv' cellspacing='0' style='margin-top:8px;'>");
+    out += kvRow(QObject::tr("Case"), esc(QDir::toNativeSeparators(c.casePath)));
+    out += kvRow(QObject::tr("Analyst"), esc(c.analyst));
+    out += kvRow(QObject::tr("Report date"), esc(utcTime(c.generatedMs)) + QStringLiteral(" UTC"));
+    out += kvRow(QObject::tr("Generated by"), QStringLiteral("Flowsift ") + esc(QStringLiteral(FLOWSIFT_VERSION)));
+    if (s.flows > 0) {
+        out += kvRow(QObject::tr("Traffic from"), esc(utcRange(s.startMs, s.endMs)));
+        out += kvRow(QObject::tr("Duration"), esc(duration(s.endMs - s.startMs)));
+    }
+    out += kvRow(QObject::tr("Flows"), esc(count(s.flows)));
+    out += kvRow(QObject::tr("Bytes"), esc(bytes(double(s.bytes)) + QStringLiteral(" (") + count(s.bytes)
+                                            + QStringLiteral(")")));
+    out += kvRow(QObject::tr("Packets"), esc(count(s.packets)));
+    out += kvRow(QObject::tr("Exporters"), esc(count(s.exporters)));
+    int bySeverity[5] = {};
+    for (const Finding& f : c.findings)
+        ++bySeverity[std::clamp(int(f.severity), 0, 4)];
+    QStringList parts;
+    for (int i = 4; i >= 0; --i)
+        if (bySeverity[i])
+            parts << QStringLiteral("%1 %2").arg(bySeverity[i]).arg(FindingsModel::severityText(Severity(i)).toLower());
+    out += kvRow(QObject::tr("Findings"),
+                 esc(QString::number(c.findings.size()) + (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", ")))));
+    out += QStringLiteral("</table>");
+
+    out += QStringLiteral("<h3>") + esc(QObject::tr("Inputs")) + QStringLiteral("</h3>");
+    if (c.imports.empty()) {
+        out += QStringLiteral("<p class='muted'>") + esc(QObject::tr("No inputs were imported into this case.")) + QStringLiteral("</p>");
+    } else {
+        out += QStringLiteral("<table class='grid' width='100%' cellspacing='0' cellpadding='3'><thead><tr><th>")
+            + esc(QObject::tr("File")) + QStringLiteral("</th><th>") + esc(QObject::tr("Format"))
+            + QStringLiteral("</th><th>") + esc(QObject::tr("Size")) + QStringLiteral("</th><th>")
+            + esc(QObject::tr("Flows kept")) + QStringLiteral("</th></tr></thead><tbody>");
+        for (const auto& imp : c.imports) {
+            const QString name = QFileInfo(QString::fromStdString(imp.path)).fileName();
+            out += QStringLiteral("<tr><td><b>") + esc(name.isEmpty() ? QString::fromStdString(imp.path) : name)
+                + QStringLiteral("</b></td><td>") + esc(imp.format) + QStringLiteral("</td><td class='num'>")
+                + esc(bytes(double(imp.size))) + QStringLiteral(" (") + esc(count(uint64_t(std::max<int64_t>(imp.size, 0))))
+                + QStringLiteral(" B)</td><td class='num'>") + esc(count(imp.recordsKept)) + QStringLiteral("</td></tr>");
+            // The digest on a line of its own: one unbroken string to compare against.
+            out += QStringLiteral("<tr><td colspan='4'><span class='muted'>SHA-256</span>&nbsp;&nbsp;<span class='mono'>")
+                + esc(imp.sha256.empty() ? QObject::tr("none (live capture)").toStdString() : imp.sha256)
+                + QStringLiteral("</span></td></tr>");
+        }
+        out += QStringLiteral("</tbody></table>");
+    }
+    out += QStringLiteral("<p class='muted' style='margin-top:14px;'>")
+        + esc(QObject::tr("Times are UTC. Byte and packet counts are scaled by the exporters' sampling rates. "
+                          "Scores run from 0 to 100; each finding's section lists the parts its score is made of."))
+        + QStringLiteral("</p>");
+    return out;
+}
+
+QString summarySection(const PdfReport::Content& c)
+{
+    using namespace DisplayFormat;
+    auto verdictOf = [&c](const Finding& f) -> const Verdict* {
+        const auto it = c.verdicts.find(f.id);
+        return it == c.verdicts.end() ? nullptr : &it->second;
+    };
+    QString out = QStringLiteral("<h1>") + esc(QObject::tr("Summary of findings"))
+        + QStringLiteral("</h1>");
+    // Severity × verdict counts.
+    int counts[5][4] = {};
+    for (const Finding& f : c.findings) {
+        const Verdict* v = verdictOf(f);
+        ++counts[std::clamp(int(f.severity), 0, 4)][int(v ? v->status : Verdict::Status::None)];
+    }
+    out += QStringLiteral("<table class='grid' cellspacing='0' cellpadding='3'><thead><tr><th>")
+        + esc(QObject::tr("Severity")) + QStringLiteral("</th><th>") + esc(QObject::tr("Findings"))
+        + QStringLiteral("</th><th>") + esc(QObject::tr("Confirmed")) + QStringLiteral("</th><th>")
+        + esc(QObject::tr("False positive")) + QStringLiteral("</th><th>") + esc(QObject::tr("Needs review"))
+        + QStringLiteral("</th><th>") + esc(QObject::tr("Not reviewed")) + QStringLiteral("</th></tr></thead><tbody>");
+    int total[4] = {};
+    for (int s = 4; s >= 0; --s) {
+        const int* row = counts[s];
+        const int n = row[0] + row[1] + row[2] + row[3];
+        for (int k = 0; k < 4; ++k)
+            total[k] += row[k];
+        out += QStringLiteral("<tr><td>") + severityBadge(Severity(s)) + QStringLiteral("</td><td class='num'><b>")
+            + QString::number(n) + QStringLiteral("</b></td><td class='num'>") + QString::number(row[1])
+            + QStringLiteral("</td><td class='num'>") + QString::number(row[2]) + QStringLiteral("</td><td class='num'>")
+            + QString::number(row[3]) + QStringLiteral("</td><td class='num'>") + QString::number(row[0])
+            + QStringLiteral("</td></tr>");
+    }
+    out += QStringLiteral("<tr><td><b>") + esc(QObject::tr("Total")) + QStringLiteral("</b></td><td class='num'><b>")
+        + QString::number(c.findings.size()) + QStringLiteral("</b></td><td class='num'><b>") + QString::number(total[1])
+        + QStringLiteral("</b></td><td class='num'><b>") + QString::number(total[2])
+        + QStringLiteral("</b></td><td class='num'><b>") + QString::number(total[3])
+        + QStringLiteral("</b></td><td class='num'><b>") + QString::number(total[0]) + QStringLiteral("</b></td></tr>");
+    out += QStringLiteral("</tbody></table>");
+
+    out += QStringLiteral("<h3>") + esc(QObject::tr("All findings, by priority")) + QStringLiteral("</h3>");
+    if (c.findings.empty()) {
+        out += QStringLiteral("<p class='muted'>") + esc(QObject::tr("The detectors found nothing to report.")) + QStringLiteral("</p>");
+        return out;
+    }
+    // One line per row (nothing wraps), so that no row is cut by a page break.
+    out += QStringLiteral("<table class='grid' width='100%' cellspacing='0' cellpadding='3' style='font-size:8pt;'><thead><tr>"
+                          "<th style='white-space:nowrap;'>#</th><th style='white-space:nowrap;'>")
+        + esc(QObject::tr("Severity")) + QStringLiteral("</th><th style='white-space:nowrap;'>") + esc(QObject::tr("Score"))
+        + QStringLiteral("</th><th width='19%'>") + esc(QObject::tr("Type")) + QStringLiteral("</th><th width='27%'>")
+        + esc(QObject::tr("Hosts")) + QStringLiteral("</th><th width='18%'>") + esc(QObject::tr("Start (UTC)"))
+        + QStringLiteral("</th><th width='15%'>") + esc(QObject::tr("Verdict")) + QStringLiteral("</th></tr></thead><tbody>");
+    for (size_t i = 0; i < c.findings.size(); ++i) {
+        const Finding& f = c.findings[i];
+        // The short columns never wrap (a number or a badge split over two lines reads badly);
+        // type and hosts take the rest.
+        out += QStringLiteral("<tr><td class='num' style='white-space:nowrap;'>") + QString::number(i + 1)
+            + QStringLiteral("</td><td style='white-space:nowrap;'>") + severityBadge(f.severity)
+            + QStringLiteral("</td><td class='num' style='white-space:nowrap;'>") + numberLocale().toString(f.score, 'f', 1)
+            + QStringLiteral("</td><td>") + esc(FindingsModel::typeText(f)) + QStringLiteral("</td><td>")
+            + esc(entitiesText(f, 1)) + QStringLiteral("</td><td style='white-space:nowrap;'>")
+            + esc(utcTime(f.startMs)) + QStringLiteral("</td><td style='white-space:nowrap;'>") + verdictCell(verdictOf(f))
+            + QStringLiteral("</td></tr>");
+    }
+    out += QStringLiteral("</tbody></table>");
+    return out;
+}
+
+QString findingSection(const PdfReport::Content& c, size_t i)
+{
+    using namespace DisplayFormat;
+    const Finding& f = c.findings[i];
+    const auto vit = c.verdicts.find(f.id);
+    const Verdict* v = vit == c.verdicts.end() ? nullptr : &vit->second;
+    QString out;
+    out += QStringLiteral("<p class='label'>")
+        + esc(QObject::tr("FINDING %1 OF %2").arg(i + 1).arg(c.findings.size())) + QStringLiteral("</p>");
+    out += QStringLiteral("<h2>") + esc(FindingsModel::typeText(f)) + QStringLiteral(" · ") + esc(entitiesText(f))
+        + QStringLiteral("</h2>");
+    out += QStringLiteral("<p>") + severityBadge(f.severity) + QStringLiteral("&nbsp;&nbsp;")
+        + esc(QObject::tr("score %1 / 100").arg(numberLocale().toString(f.score, 'f', 1)))
+        + QStringLiteral("&nbsp;&nbsp;·&nbsp;&nbsp;") + verdictCell(v) + QStringLiteral("</p>");
+    out += QStringLiteral("<p style='font-size:10pt;'>") + esc(f.summary) + QStringLiteral("</p>");
+
+    out += QStringLiteral("<table class='kv' cellspacing='0'>");
+    out += kvRow(QObject::tr("Source"), esc(FindingsModel::sourceText(f)));
+    out += kvRow(QObject::tr("Destinations"), esc(FindingsModel::destinationsText(f, 12)));
+    out += kvRow(QObject::tr("Ports"), esc(FindingsModel::portsText(f, 16)));
+    out += kvRow(QObject::tr("Time window"), esc(utcRange(f.startMs, f.endMs) + QStringLiteral(" (")
+                                                  + duration(f.endMs - f.startMs) + QStringLiteral(")")));
+    QStringList attack;
+    for (const auto& a : f.attack)
+        attack << QString::fromStdString(a);
+    out += kvRow(QObject::tr("ATT&amp;CK"), esc(attack.join(QStringLiteral(", "))));
+    if (!f.filter.empty())
+        out += kvRow(QObject::tr("Flow filter"), QStringLiteral("<span class='mono'>") + esc(f.filter) + QStringLiteral("</span>"));
+    out += kvRow(QObject::tr("Finding ID"), QStringLiteral("<span class='mono'>") + esc(f.id) + QStringLiteral("</span>"));
+    out += QStringLiteral("</table>");
+
+    // The analyst's verdict, in a tinted box.
+    {
+        const Verdict::Status st = v ? v->status : Verdict::Status::None;
+        QColor tint = FindingsModel::verdictColor(st);
+        tint = QColor::fromHsvF(tint.hsvHueF(), st == Verdict::Status::None ? 0.0 : 0.10, 0.98);
+        out += QStringLiteral("<h3>") + esc(QObject::tr("Analyst's verdict")) + QStringLiteral("</h3>");
+        out += QStringLiteral("<table width='100%' cellspacing='0' cellpadding='6' style='border-width:1px; border-style:solid; border-color:%1;' bgcolor='%2'><tr><td>")
+                   .arg(FindingsModel::verdictColor(st).name(), tint.name());
+        out += v ? verdictCell(v)
+                 : QStringLiteral("<span class='muted'>") + esc(QObject::tr("Not reviewed: no analyst has judged this finding yet."))
+                       + QStringLiteral("</span>");
+        if (v && (!v->analyst.empty() || v->updatedAtMs > 0))
+            out += QStringLiteral("<span class='muted'> — ")
+                + esc((v->analyst.empty() ? QString() : QString::fromStdString(v->analyst) + QStringLiteral(", "))
+                      + (v->updatedAtMs > 0 ? utcTime(v->updatedAtMs) + QStringLiteral(" UTC") : QString()))
+                + QStringLiteral("</span>");
+        if (v && !v->comment.empty()) {
+            QString comment = esc(v->comment);
+            comment.replace(QLatin1Char('\n'), QStringLiteral("<br/>"));
+            out += QStringLiteral("<br/>") + comment;
+        }
+        out += QStringLiteral("</td></tr></table>");
+    }
+
+    // Score breakdown.
+    const auto parts = f.evidence.is_object() && f.evidence.contains("score_parts") ? f.evidence["score_parts"]
+                                                                                  : nlohmann::json::object();
+    if (parts.is_object() && !parts.empty()) {
+        out += QStringLiteral("<h3>") + esc(QObject::tr("Score breakdown")) + QStringLiteral("</h3>");
+        out += QStringLiteral("<table class='grid' cellspacing='0' cellpadding='3'><thead><tr><th>")
+            + esc(QObject::tr("Part")) + QStringLiteral("</th><th>") + esc(QObject::tr("Value"))
+            + QStringLiteral("</th><th></th></tr></thead><tbody>");
+        for (auto it = parts.begin(); it != parts.end(); ++it) {
+            const double value = it.value().is_number() ? it.value().get<double>() : 0.0;
+            QString name = QString::fromStdString(it.key());
+            name.replace(QLatin1Char('_'), QLatin1Char(' '));
+            out += QStringLiteral("<tr><td>") + esc(name) + QStringLiteral("</td><td class='num'>")
+                + numberLocale().toString(value * 100, 'f', 0) + QStringLiteral(" %</td><td>") + scoreBar(value)
+                + QStringLiteral("</td></tr>");
+        }
+        out += QStringLiteral("</tbody></table>");
+    }
+
+    out += QStringLiteral("<h3>") + esc(QObject::tr("Chart")) + QStringLiteral("</h3>");
+    out += QStringLiteral("<p>") + chartMarker(i) + QStringLiteral("</p>");
+
+    nlohmann::json evidence = f.evidence.is_object() ? f.evidence : nlohmann::json::object();
+    evidence.erase("score_parts");
+    if (!evidence.empty()) {
+        out += QStringLiteral("<h3>") + esc(QObject::tr("Evidence")) + QStringLiteral("</h3>");
+        out += QStringLiteral("<table class='grid' width='100%' cellspacing='0' cellpadding='3'><thead><tr><th width='32%'>")
+            + esc(QObject::tr("Field")) + QStringLiteral("</th><th>") + esc(QObject::tr("Value"))
+            + QStringLiteral("</th></tr></thead><tbody>");
+        QString rows;
+        evidenceRows(evidence, std::string(), rows);
+        out += rows + QStringLiteral("</tbody></table>");
+    }
+    return out;
+}
+
+} // namespace
+
+PdfReport::Content PdfReport::collect(const FlowStore& store, const Options& options, std::vector<Finding> findings)
+{
+    Content c;
+    c.casePath = QString::fromStdString(store.path());
+    c.summary = store.summary();
+    c.imports = store.imports();
+    c.findings = findings.empty() ? store.findings() : std::move(findings);
+    for (Verdict& v : store.verdicts())
+        c.verdicts.emplace(v.findingId, std::move(v));
+    c.series.resize(c.findings.size());
+    c.chartFlows.resize(c.findings.size());
+    c.chartPictures.resize(c.findings.size());
+    for (size_t i = 0; i < c.findings.size(); ++i) {
+        const Finding& f = c.findings[i];
+        if (!hasSection(c, i))
+            continue; // listed in brief, no chart
+        if (FindingChartView::hasChart(f))
+            c.chartFlows[i] = FindingFlowsLoader::load(c.casePath, f);
+        else
+            c.series[i] = ReportChart::collect(store, f);
+    }
+    // (hasSection reads the verdicts, read above.)
+    c.analyst = options.analyst.trimmed().isEmpty() ? QString::fromStdString(Verdict::defaultAnalyst())
+                                                    : options.analyst.trimmed();
+    c.title = options.title.isEmpty() ? QObject::tr("Network flow findings report") : options.title;
+    c.generatedMs = QDateTime::currentMSecsSinceEpoch();
+    return c;
+}
+
+namespace {
+
+// Each part starts a page and is laid out as a document of its own: page
+// breaks inside one document were lost after a table that ran over a page.
+QStringList reportParts(const PdfReport::Content& c)
+{
+    QStringList parts;
+    parts << titlePage(c) << summarySection(c);
+    std::vector<size_t> brief;
+    for (size_t i = 0; i < c.findings.size(); ++i) {
+        if (PdfReport::hasSection(c, i))
+            parts << findingSection(c, i);
+        else
+            brief.push_back(i);
+    }
+    if (!brief.empty()) {
+        // Informational findings (allowlisted services, weak signals) in one table, not a page each.
+        using namespace DisplayFormat;
+        QString out = QStringLiteral("<h1>") + esc(QObject::tr("Informational findings"))
+            + QStringLiteral("</h1><p class='muted'>")
+            + esc(QObject::tr("Rated info: kept for completeness, each in brief. Marking one with a verdict gives it a "
+                              "section of its own in the next report."))
+            + QStringLiteral("</p>");
+        // Paragraphs, not table rows: a paragraph continues on the next page line by line.
+        for (size_t i : brief) {
+            const Finding& f = c.findings[i];
+            out += QStringLiteral("<p style='margin-top:0px; margin-bottom:4px;'><b>#") + QString::number(i + 1)
+                + QStringLiteral("</b>&nbsp;&nbsp;<span class='muted'>") + esc(FindingsModel::typeText(f))
+                + QStringLiteral(" · ") + esc(QObject::tr("score %1").arg(numberLocale().toString(f.score, 'f', 1)))
+                + QStringLiteral("</span>&nbsp;&nbsp;") + esc(f.summary) + QStringLiteral("</p>");
+        }
+        parts << out;
+    }
+    return parts;
+}
+
+} // namespace
+
+bool PdfReport::hasSection(const Content& c, size_t i)
+{
+    const Finding& f = c.findings[i];
+    return f.severity >= Severity::Low || c.verdicts.count(f.id) > 0;
+}
+
+QString PdfReport::bodyHtml(const Content& c)
+{
+    return QStringLiteral("<html><body>") + reportParts(c).join(QString()) + QStringLiteral("</body></html>");
+}
+
+void PdfReport::renderCharts(Content& c)
+{
+    c.chartPictures.resize(c.findings.size());
+    for (size_t i = 0; i < c.findings.size() && i < c.chartFlows.size(); ++i) {
+        if (!c.chartFlows[i])
+            continue;
+        auto picture = std::make_shared<QPicture>();
+        {
+            QPainter p(picture.get());
+            const QSizeF size = ReportChartObject::pictureSize(c.findings[i]);
+            FindingChartView::renderFindingChart(&p, QRectF(QPointF(0, 0), size), c.findings[i], *c.chartFlows[i]);
+        }
+        c.chartPictures[i] = std::move(picture);
+    }
+}
+
+bool PdfReport::write(const Content& c, const QString& path, QString& error, int* pages)
+{
+    // Written beside the target and renamed when complete: a failed export never
+    // leaves half a report (QPdfWriter writes to a device we own).
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        error = path + QStringLiteral(": ") + file.errorString();
+        return false;
+    }
+    int pageCount = 0;
+    {
+        QPdfWriter writer(&file);
+        writer.setPageSize(QPageSize(QPageSize::A4));
+        writer.setPageMargins(QMarginsF(16, 14, 16, 12), QPageLayout::Millimeter);
+        writer.setResolution(300);
+        writer.setTitle(c.title + QStringLiteral(" — ") + QFileInfo(c.casePath).fileName());
+        writer.setCreator(QStringLiteral("Flowsift ") + QStringLiteral(FLOWSIFT_VERSION));
+
+        const double mm = writer.resolution() / 25.4;
+        const QRectF paper(0, 0, writer.width(), writer.height());
+        const double headerH = 9 * mm;
+        const double footerH = 9 * mm;
+        const QSizeF body(paper.width(), paper.height() - headerH - footerH);
+
+        QFont font(QStringLiteral("DejaVu Sans"));
+        font.setPointSizeF(9);
+        // No shaping for Latin text: no ligatures, so "fi" stays two letters when the
+        // text is searched or copied out of the PDF.
+        font.setStyleStrategy(QFont::PreferNoShaping);
+        ReportChartObject charts(c);
+        std::vector<std::unique_ptr<QTextDocument>> docs;
+        std::vector<int> firstPage;
+        for (const QString& part : reportParts(c)) {
+            auto doc = std::make_unique<QTextDocument>();
+            doc->documentLayout()->setPaintDevice(&writer);
+            doc->setDocumentMargin(0);
+            doc->setPageSize(body);
+            doc->setDefaultFont(font);
+            doc->setDefaultStyleSheet(QString::fromUtf8(kStyle));
+            doc->documentLayout()->registerHandler(ReportChartObject::kFormatType, &charts);
+            doc->setHtml(QStringLiteral("<html><body>") + part + QStringLiteral("</body></html>"));
+            // A chart marker becomes the chart object, a paragraph of its own.
+            for (QTextCursor at = doc->find(QStringLiteral("@@chart:")); !at.isNull(); at = doc->find(QStringLiteral("@@chart:"))) {
+                QTextCursor marker = doc->find(QRegularExpression(QStringLiteral("@@chart:(\\d+)@@")), at.selectionStart());
+                if (marker.isNull())
+                    break;
+                const int index = marker.selectedText().mid(8).chopped(2).toInt();
+                QTextCharFormat object;
+                object.setObjectType(ReportChartObject::kFormatType);
+                object.setProperty(ReportChartObject::kIndexProperty, index);
+                marker.insertText(QString(QChar::ObjectReplacementCharacter), object);
+            }
+            firstPage.push_back(pageCount);
+            pageCount += doc->pageCount();
+            docs.push_back(std::move(doc));
+        }
+
+        QPainter painter;
+        if (!painter.begin(&writer)) {
+            error = path + QStringLiteral(": cannot start the PDF");
+            file.cancelWriting();
+            return false;
+        }
+        QFont small(QStringLiteral("DejaVu Sans"));
+        small.setPointSizeF(7);
+        small.setStyleStrategy(QFont::PreferNoShaping);
+        const QString caseName = QFileInfo(c.casePath).fileName();
+        for (int page = 0; page < pageCount; ++page) {
+            if (page > 0)
+                writer.newPage();
+            // Running header (not on the title page) and footer.
+            painter.setFont(small);
+            if (page > 0) {
+                painter.setPen(QColor(0x5f, 0x6b, 0x7a));
+                const QRectF head(0, 0, paper.width(), headerH - 3 * mm);
+                painter.drawText(head, Qt::AlignLeft | Qt::AlignBottom, c.title + QStringLiteral(" · ") + caseName);
+                painter.drawText(head, Qt::AlignRight | Qt::AlignBottom,
+                                 DisplayFormat::utcTime(c.generatedMs) + QStringLiteral(" UTC"));
+                painter.setPen(QPen(QColor(0xc9, 0xcf, 0xd6), 0.2 * mm));
+                painter.drawLine(QPointF(0, headerH - 2 * mm), QPointF(paper.width(), headerH - 2 * mm));
+            }
+            const double footY = paper.height() - footerH + 3 * mm;
+            painter.setPen(QPen(QColor(0xc9, 0xcf, 0xd6), 0.2 * mm));
+            painter.drawLine(QPointF(0, footY), QPointF(paper.width(), footY));
+            painter.setPen(QColor(0x5f, 0x6b, 0x7a));
+            const QRectF foot(0, footY + 1 * mm, paper.width(), footerH - 4 * mm);
+            painter.drawText(foot, Qt::AlignLeft | Qt::AlignTop,
+                             QObject::tr("Flowsift %1 · analyst: %2").arg(QStringLiteral(FLOWSIFT_VERSION), c.analyst));
+            painter.drawText(foot, Qt::AlignRight | Qt::AlignTop,
+                             QObject::tr("Page %1 of %2").arg(page + 1).arg(pageCount));
+
+            // The part this page belongs to, and which of its pages it is.
+            const size_t part = size_t(std::upper_bound(firstPage.begin(), firstPage.end(), page) - firstPage.begin() - 1);
+            const int local = page - firstPage[part];
+            painter.save();
+            painter.translate(0, headerH - local * body.height());
+            QAbstractTextDocumentLayout::PaintContext context;
+            context.clip = QRectF(0, local * body.height(), body.width(), body.height());
+            painter.setClipRect(context.clip);
+            docs[part]->documentLayout()->draw(&painter, context);
+            painter.restore();
+        }
+        painter.end();
+    }
+    if (!file.commit()) {
+        error = path + QStringLiteral(": ") + file.errorString();
+        return false;
+    }
+    if (pages)
+        *pages = pageCount;
+    return true;
+}
+
+bool PdfReport::writeFromCase(const QString& casePath, const QString& pdfPath, const Options& options, QString& error,
+                              int* pages)
+{
+    std::string openError;
+    auto store = FlowStore::open(QFile::encodeName(casePath).toStdString(), openError, true);
+    if (!store) {
+        error = QString::fromStdString(openError);
+        return false;
+    }
+    return write(collect(*store, options), pdfPath, error, pages);
+}
