@@ -1,11 +1,9 @@
 #include "detect/DetectorEngine.h"
 
 #include "detect/BeaconDetector.h"
-#include "detect/ConversationBuilder.h"
+#include "detect/ContextBuilder.h"
 #include "detect/ExfiltrationDetector.h"
-#include "detect/FlowDeduplicator.h"
 #include "detect/IndicatorDetector.h"
-#include "detect/InternalNetworkInference.h"
 #include "detect/LongConnectionDetector.h"
 #include "detect/PortScanDetector.h"
 #include "detect/VolumetricDetector.h"
@@ -33,62 +31,44 @@ DetectorEngine::DetectorEngine(std::vector<std::unique_ptr<Detector>> detectors)
 DetectionContext DetectorEngine::buildContext(const FlowStore& store, const DetectionSettings& settings,
                                               const std::atomic_bool& cancel)
 {
-    DetectionContext ctx;
-    ctx.settings = settings;
     const FlowStore::Summary summary = store.summary();
-    ctx.startMs = summary.startMs;
-    ctx.endMs = summary.endMs;
-    ctx.flows.reserve(summary.flows);
-    // Read in storage order (a sequential scan; walking the time index costs several times more
-    // on millions of rows), then order by start time in memory. The sort is stable, so ties keep
-    // storage order, as the index walk did.
+    ContextBuilder builder(settings, summary.startMs, summary.endMs, summary.flows);
+    // The records stream from a sequential scan in storage order (walking the time index costs
+    // several times more on millions of rows) and go to the builder in start order. Storage order
+    // is export order: a record's start lags the latest start before it by about its duration
+    // (and another import may go back further). One pass over the start column finds the largest
+    // lag; a buffer then only holds the records within that lag of the latest start, sorted
+    // (stably: ties keep storage order, as the index walk did) before they are passed on.
+    const int64_t lag = store.startLagInStorageOrder();
+    std::vector<CompactFlow> pending;
+    size_t sorted = 0; // pending[0, sorted) is in start order
+    int64_t latest = INT64_MIN;
+    size_t flushAt = size_t(1) << 18;
+    const auto byStart = [](const CompactFlow& a, const CompactFlow& b) { return a.startMs < b.startMs; };
+    const auto passOnBelow = [&](int64_t watermark) {
+        std::stable_sort(pending.begin() + std::ptrdiff_t(sorted), pending.end(), byStart);
+        std::inplace_merge(pending.begin(), pending.begin() + std::ptrdiff_t(sorted), pending.end(), byStart);
+        size_t n = 0;
+        for (; n < pending.size() && pending[n].startMs < watermark; ++n)
+            builder.add(pending[n]);
+        pending.erase(pending.begin(), pending.begin() + std::ptrdiff_t(n));
+        sorted = pending.size();
+    };
     store.forEachFlowInStorageOrder([&](const FlowRecord& raw) {
-        ctx.flows.push_back(raw);
+        pending.push_back(builder.compact(raw));
+        latest = std::max(latest, raw.startMs);
+        if (pending.size() >= flushAt) {
+            // Every record still to come starts at or after latest - lag.
+            passOnBelow(latest - lag);
+            flushAt = std::max(flushAt, 2 * pending.size());
+        }
         return !cancel.load(std::memory_order_relaxed);
     });
     if (cancel.load())
-        return ctx;
-    const auto byStart = [](const FlowRecord& a, const FlowRecord& b) { return a.startMs < b.startMs; };
-    if (!std::is_sorted(ctx.flows.begin(), ctx.flows.end(), byStart)) {
-        // Sort a permutation (4 bytes a flow), then apply it in place, cycle by cycle.
-        std::vector<uint32_t> order(ctx.flows.size());
-        for (uint32_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        std::stable_sort(order.begin(), order.end(),
-                         [&](uint32_t a, uint32_t b) { return ctx.flows[a].startMs < ctx.flows[b].startMs; });
-        for (size_t i = 0; i < order.size(); ++i) {
-            if (order[i] == i)
-                continue;
-            FlowRecord held = std::move(ctx.flows[i]);
-            size_t j = i;
-            while (order[j] != i) {
-                ctx.flows[j] = std::move(ctx.flows[order[j]]);
-                const size_t next = order[j];
-                order[j] = uint32_t(j);
-                j = next;
-            }
-            ctx.flows[j] = std::move(held);
-            order[j] = uint32_t(j);
-        }
-    }
-    ConversationBuilder builder;
-    FlowDeduplicator dedup;
-    size_t kept = 0;
-    for (size_t i = 0; i < ctx.flows.size(); ++i) {
-        if (dedup.isDuplicate(ctx.flows[i]))
-            continue;
-        FlowRecord& f = ctx.flows[kept++];
-        f = ctx.flows[i].scaledBySampling();
-        builder.add(f);
-    }
-    ctx.flows.resize(kept);
-    ctx.duplicateRecords = dedup.duplicates();
-    ctx.conversations = builder.take();
-    if (ctx.settings.inferInternalIpv6 && ctx.settings.internalNetworks.empty())
-        ctx.settings.inferredNetworks = InternalNetworkInference::infer(ctx.conversations, ctx.settings);
-    std::sort(ctx.conversations.begin(), ctx.conversations.end(),
-              [](const Conversation& a, const Conversation& b) { return a.startMs < b.startMs; });
-    return ctx;
+        return {};
+    passOnBelow(INT64_MAX);
+    pending = {};
+    return builder.finish();
 }
 
 std::vector<Finding> DetectorEngine::run(const DetectionContext& context, const std::atomic_bool& cancel,

@@ -885,6 +885,21 @@ void FlowStore::forEachFlowInStorageOrder(const std::function<bool(const FlowRec
     }
 }
 
+int64_t FlowStore::startLagInStorageOrder() const
+{
+    // NOT INDEXED: the covering time index would hand the starts over sorted.
+    Statement sel(m_db, "SELECT start_ms FROM flows NOT INDEXED");
+    int64_t latest = INT64_MIN, lag = 0;
+    while (sel.step()) {
+        const int64_t start = sel.integer(0);
+        if (start >= latest)
+            latest = start;
+        else
+            lag = std::max(lag, latest - start);
+    }
+    return lag;
+}
+
 int64_t FlowStore::forEachFlowAfter(int64_t afterId, const std::function<bool(const FlowRecord&)>& fn) const
 {
     Statement sel(m_db, (std::string(kSelectFlows) + " WHERE f.id > ? ORDER BY f.id").c_str());

@@ -71,11 +71,12 @@ private slots:
         // The analysis sees what the network carried.
         std::atomic_bool cancel{false};
         const DetectionContext ctx = DetectorEngine::buildContext(*store, DetectionSettings{}, cancel);
-        QCOMPARE(ctx.flows.size(), size_t(2));
-        QCOMPARE(ctx.flows[0].bytes, uint64_t(100100));
-        QCOMPARE(ctx.flows[0].packets, uint64_t(300));
-        QCOMPARE(ctx.flows[0].revBytes, uint64_t(100));
-        QCOMPARE(ctx.flows[1].bytes, uint64_t(1002)); // unsampled: unchanged
+        QCOMPARE(ctx.flows, uint64_t(2));
+        QCOMPARE(ctx.conversations.size(), size_t(2));
+        QCOMPARE(ctx.conversations[0].bytesOut, uint64_t(100100));
+        QCOMPARE(ctx.conversations[0].packetsOut, uint32_t(300));
+        QCOMPARE(ctx.conversations[0].bytesIn, uint64_t(100));
+        QCOMPARE(ctx.conversations[1].bytesOut, uint64_t(1002)); // unsampled: unchanged
     }
 
     void flowsRoundTripThroughACommittedImport()
