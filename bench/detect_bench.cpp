@@ -78,8 +78,9 @@ int main(int argc, char** argv)
         const auto t = Clock::now();
         const double c = cpuSeconds();
         const size_t n = d->run(ctx, cancel).size();
-        std::printf(" %s_s=%.3f %s_cpu_s=%.3f %s_findings=%zu", d->name().c_str(), since(t), d->name().c_str(),
-                    cpuSeconds() - c, d->name().c_str(), n);
+        std::printf(" %s_s=%.3f %s_cpu_s=%.3f %s_findings=%zu vmhwm_after_%s_mb=%.1f", d->name().c_str(), since(t),
+                    d->name().c_str(), cpuSeconds() - c, d->name().c_str(), n, d->name().c_str(),
+                    double(vmHwmKb()) / 1024);
         std::fflush(stdout);
     }
     const auto te = Clock::now();

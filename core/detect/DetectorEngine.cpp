@@ -12,6 +12,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <map>
 
 DetectorEngine::DetectorEngine(const DetectorThresholds& t)
 {
@@ -40,34 +41,47 @@ DetectionContext DetectorEngine::buildContext(const FlowStore& store, const Dete
     // lag; a buffer then only holds the records within that lag of the latest start, sorted
     // (stably: ties keep storage order, as the index walk did) before they are passed on.
     const int64_t lag = store.startLagInStorageOrder();
-    std::vector<CompactFlow> pending;
-    size_t sorted = 0; // pending[0, sorted) is in start order
+    // Held records by start second, each second's in storage order; a second is sorted (stably)
+    // and passed on once every record still to come starts after it. Memory: the records
+    // held, with no sorting buffer.
+    constexpr int64_t kSliceMs = 1000;
+    std::map<int64_t, std::vector<CompactFlow>> held;
+    auto lastSlice = held.end();
     int64_t latest = INT64_MIN;
-    size_t flushAt = size_t(1) << 18;
-    const auto byStart = [](const CompactFlow& a, const CompactFlow& b) { return a.startMs < b.startMs; };
-    const auto passOnBelow = [&](int64_t watermark) {
-        std::stable_sort(pending.begin() + std::ptrdiff_t(sorted), pending.end(), byStart);
-        std::inplace_merge(pending.begin(), pending.begin() + std::ptrdiff_t(sorted), pending.end(), byStart);
-        size_t n = 0;
-        for (; n < pending.size() && pending[n].startMs < watermark; ++n)
-            builder.add(pending[n]);
-        pending.erase(pending.begin(), pending.begin() + std::ptrdiff_t(n));
-        sorted = pending.size();
+    int64_t passedUpTo = INT64_MIN; // slices below this one have been passed on
+    const auto sliceOf = [](int64_t ms) { return ms >= 0 ? ms / kSliceMs : (ms - kSliceMs + 1) / kSliceMs; };
+    const auto passOnBelow = [&](int64_t slice) {
+        while (!held.empty() && held.begin()->first < slice) {
+            std::vector<CompactFlow>& v = held.begin()->second;
+            std::stable_sort(v.begin(), v.end(),
+                             [](const CompactFlow& a, const CompactFlow& b) { return a.startMs < b.startMs; });
+            for (const CompactFlow& f : v)
+                builder.add(f);
+            if (lastSlice == held.begin())
+                lastSlice = held.end();
+            held.erase(held.begin());
+        }
+        passedUpTo = std::max(passedUpTo, slice);
     };
     store.forEachFlowInStorageOrder([&](const FlowRecord& raw) {
-        pending.push_back(builder.compact(raw));
-        latest = std::max(latest, raw.startMs);
-        if (pending.size() >= flushAt) {
-            // Every record still to come starts at or after latest - lag.
-            passOnBelow(latest - lag);
-            flushAt = std::max(flushAt, 2 * pending.size());
+        const int64_t slice = sliceOf(raw.startMs);
+        // Records of one second mostly come together: the last slice is tried first.
+        if (lastSlice == held.end() || lastSlice->first != slice)
+            lastSlice = held.try_emplace(slice).first;
+        lastSlice->second.push_back(builder.compact(raw));
+        if (raw.startMs > latest) {
+            latest = raw.startMs;
+            // Every record still to come starts at or after latest - lag: the seconds before
+            // that one are complete.
+            const int64_t complete = sliceOf(latest - lag);
+            if (complete > passedUpTo)
+                passOnBelow(complete);
         }
         return !cancel.load(std::memory_order_relaxed);
     });
     if (cancel.load())
         return {};
     passOnBelow(INT64_MAX);
-    pending = {};
     return builder.finish();
 }
 

@@ -340,13 +340,6 @@ std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const st
 
 namespace {
 
-struct FailedProbe {
-    int64_t startMs;
-    uint32_t src; // AddressBook ids
-    uint32_t dst;
-    bool answered; // refused (RST) rather than silent
-};
-
 // Ports of the two protocols scanned, as one index.
 size_t portSlot(uint8_t protocol, uint16_t port) { return size_t(protocol == IpProtocol::Udp) << 16 | port; }
 
@@ -355,10 +348,10 @@ struct Episode {
     uint16_t port;
     int64_t startMs;
     int64_t endMs;
-    std::map<IpAddress, std::set<IpAddress>> targetsOfSource;
-    std::set<IpAddress> targets;
-    std::set<IpAddress> refusing;
-    std::unordered_set<uint32_t> sourceIds;
+    // AddressBook ids: hashed, not compared byte by byte (windows hold up to millions of probes).
+    std::unordered_map<uint32_t, std::unordered_set<uint32_t>> targetsOfSource;
+    std::unordered_set<uint32_t> targets;
+    std::unordered_set<uint32_t> refusing;
     uint64_t failed = 0;
     uint64_t attempts = 0; // by the episode's sources on the port in the window, answered or not
 };
@@ -405,15 +398,14 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
             ports.push_back(uint32_t(k));
 
     std::vector<Episode> episodes;
-    std::vector<FailedProbe> probes;
+    // The port's failed attempts as conversation indexes (4 bytes each; the busiest port of a
+    // one-way capture has millions), read through probe().
+    std::vector<uint32_t> probes;
+    const auto probe = [&](size_t i) -> const Conversation& { return ctx.conversations[probes[i]]; };
     for (uint32_t k : ports) {
         if (cancel.load())
             return {};
-        probes.clear();
-        for (uint32_t j = offsets[k]; j < offsets[k + 1]; ++j) {
-            const Conversation& c = ctx.conversations[failedOrder[j]];
-            probes.push_back({c.startMs, c.client, c.server, c.answered()});
-        }
+        probes.assign(failedOrder.begin() + offsets[k], failedOrder.begin() + offsets[k + 1]);
         const uint8_t protocol = (k >> 16) ? IpProtocol::Udp : IpProtocol::Tcp;
         const uint16_t port = uint16_t(k & 0xffff);
         // Up to a few episodes per port: the window with the most targets, then the next one
@@ -422,13 +414,13 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
             std::unordered_map<uint32_t, int> targetCount, sourceCount;
             size_t left = 0, bestLeft = 0, bestRight = 0, bestTargets = 0;
             for (size_t right = 0; right < probes.size(); ++right) {
-                ++targetCount[probes[right].dst];
-                ++sourceCount[probes[right].src];
-                while (probes[right].startMs - probes[left].startMs > m_params.distributedWindowMs) {
-                    if (--targetCount[probes[left].dst] == 0)
-                        targetCount.erase(probes[left].dst);
-                    if (--sourceCount[probes[left].src] == 0)
-                        sourceCount.erase(probes[left].src);
+                ++targetCount[probe(right).server];
+                ++sourceCount[probe(right).client];
+                while (probe(right).startMs - probe(left).startMs > m_params.distributedWindowMs) {
+                    if (--targetCount[probe(left).server] == 0)
+                        targetCount.erase(probe(left).server);
+                    if (--sourceCount[probe(left).client] == 0)
+                        sourceCount.erase(probe(left).client);
                     ++left;
                 }
                 if (targetCount.size() > bestTargets && int(sourceCount.size()) >= m_params.minDistributedSources) {
@@ -450,13 +442,13 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
                     && double(otherFailed) > m_params.maxBackgroundFailedShare * double(otherAttempts))
                     break;
             }
-            Episode e{protocol, port, probes[bestLeft].startMs, probes[bestRight].startMs, {}, {}, {}, {}, 0, 0};
+            Episode e{protocol, port, probe(bestLeft).startMs, probe(bestRight).startMs, {}, {}, {}, 0, 0};
             for (size_t i = bestLeft; i <= bestRight; ++i) {
-                const IpAddress& dst = ctx.address(probes[i].dst);
-                e.targetsOfSource[ctx.address(probes[i].src)].insert(dst);
-                e.sourceIds.insert(probes[i].src);
+                const Conversation& c = probe(i);
+                const uint32_t dst = c.server;
+                e.targetsOfSource[c.client].insert(dst);
                 e.targets.insert(dst);
-                if (probes[i].answered)
+                if (c.answered()) // refused (RST) rather than silent
                     e.refusing.insert(dst);
                 ++e.failed;
             }
@@ -479,7 +471,7 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
         auto it = std::lower_bound(ctx.conversations.begin(), ctx.conversations.end(), e.startMs,
                                    [](const Conversation& c, int64_t t) { return c.startMs < t; });
         for (; it != ctx.conversations.end() && it->startMs <= e.endMs; ++it)
-            if (it->protocol == e.proto && it->serverPort == e.port && e.sourceIds.count(it->client))
+            if (it->protocol == e.proto && it->serverPort == e.port && e.targetsOfSource.count(it->client))
                 ++e.attempts;
     }
 
@@ -513,16 +505,22 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
         f.subtype = "distributed";
         f.score = std::round(score * 10) / 10;
         f.severity = severityForScore(f.score);
-        f.dst.assign(e.targets.begin(), e.targets.end());
+        for (const uint32_t t : e.targets)
+            f.dst.push_back(ctx.address(t));
+        std::sort(f.dst.begin(), f.dst.end());
         f.dstPorts = {e.port};
         f.protocol = e.proto;
         f.startMs = e.startMs;
         f.endMs = e.endMs;
         f.attack = {"T1046"};
-        std::vector<std::string> srcList;
+        std::vector<IpAddress> sourceAddresses; // listed in address order
         for (const auto& [s, t] : e.targetsOfSource)
+            sourceAddresses.push_back(ctx.address(s));
+        std::sort(sourceAddresses.begin(), sourceAddresses.end());
+        std::vector<std::string> srcList;
+        for (const IpAddress& a : sourceAddresses)
             if (srcList.size() < m_params.maxListedSources)
-                srcList.push_back(s.toString());
+                srcList.push_back(a.toString());
         f.evidence = {{"sources", srcList},
                       {"source_count", e.targetsOfSource.size()},
                       {"targets", e.targets.size()},

@@ -2,7 +2,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 // Packets, bytes, records and distinct sources per time bucket towards each
@@ -12,13 +11,17 @@
 // minSources?"), which keeps a bucket at a few dozen bytes.
 class TrafficVolumes final {
 public:
+    // One bucket's sums in one place: a record touches one or two cache lines, not five arrays.
+    struct Bucket {
+        double packets = 0;
+        double bytes = 0;
+        double flows = 0;
+        uint8_t sourceCount = 0; // distinct sources, at most the cap
+    };
     struct Series {
         uint32_t destination = 0; // AddressBook id
-        std::vector<double> packets;
-        std::vector<double> bytes;
-        std::vector<double> flows;
-        std::vector<uint8_t> sourceCount; // distinct sources, at most the cap
-        std::vector<uint32_t> sources;    // per bucket, the first `cap` distinct source ids
+        std::vector<Bucket> buckets;
+        std::vector<uint32_t> sources; // per bucket, the first `cap` distinct source ids
     };
 
     TrafficVolumes() = default;
@@ -39,6 +42,6 @@ private:
     int64_t m_bucketMs = 60'000;
     size_t m_buckets = 0;
     int m_cap = 0;
-    std::unordered_map<uint32_t, uint32_t> m_index; // destination -> series
+    std::vector<uint32_t> m_index; // destination (AddressBook id) -> series + 1, 0 for none
     std::vector<Series> m_series;
 };

@@ -117,13 +117,16 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
         if (!ctx.isInternal(s.destination))
             continue;
         const IpAddress& dst = ctx.address(s.destination);
-        const double median = RobustStats::median(s.packets);
-        const double scale = std::max({1.4826 * RobustStats::mad(s.packets), 0.1 * median, 10.0});
+        std::vector<double> packetSeries(nBuckets);
+        for (size_t b = 0; b < nBuckets; ++b)
+            packetSeries[b] = s.buckets[b].packets;
+        const double median = RobustStats::median(packetSeries);
+        const double scale = std::max({1.4826 * RobustStats::mad(packetSeries), 0.1 * median, 10.0});
         std::vector<Episode> episodes;
         for (size_t b = 0; b < nBuckets; ++b) {
-            const double z = (s.packets[b] - median) / scale;
-            const bool anomalous = z >= m_params.minZ && s.packets[b] / bucketSeconds >= m_params.minPacketsPerSecond
-                && int(s.sourceCount[b]) >= minSources;
+            const double z = (s.buckets[b].packets - median) / scale;
+            const bool anomalous = z >= m_params.minZ && s.buckets[b].packets / bucketSeconds >= m_params.minPacketsPerSecond
+                && int(s.buckets[b].sourceCount) >= minSources;
             if (!anomalous)
                 continue;
             if (!episodes.empty() && b - episodes.back().last <= 2)
@@ -134,9 +137,9 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
         for (const Episode& e : episodes) {
             double packets = 0, bytes = 0, peak = 0;
             for (size_t b = e.first; b <= e.last; ++b) {
-                packets += s.packets[b];
-                bytes += s.bytes[b];
-                peak = std::max(peak, s.packets[b]);
+                packets += s.buckets[b].packets;
+                bytes += s.buckets[b].bytes;
+                peak = std::max(peak, s.buckets[b].packets);
             }
             const double peakPps = peak / bucketSeconds;
             const double ratio = peak / std::max(median, 1.0);
