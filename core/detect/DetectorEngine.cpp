@@ -32,15 +32,16 @@ DetectorEngine::DetectorEngine(std::vector<std::unique_ptr<Detector>> detectors)
 DetectionContext DetectorEngine::buildContext(const FlowStore& store, const DetectionSettings& settings,
                                               const std::atomic_bool& cancel)
 {
-    const FlowStore::Summary summary = store.summary();
-    ContextBuilder builder(settings, summary.startMs, summary.endMs, summary.flows);
+    const FlowStore::StorageOrder order = store.storageOrder();
+    ContextBuilder builder(settings, order.startMs, order.endMs, order.flows);
     // The records stream from a sequential scan in storage order (walking the time index costs
     // several times more on millions of rows) and go to the builder in start order. Storage order
     // is export order: a record's start lags the latest start before it by about its duration
-    // (and another import may go back further). One pass over the start column finds the largest
-    // lag; a buffer then only holds the records within that lag of the latest start, sorted
-    // (stably: ties keep storage order, as the index walk did) before they are passed on.
-    const int64_t lag = store.startLagInStorageOrder();
+    // (and another import may go back further). One pass over the time columns finds the largest
+    // lag (and the span); a buffer then only holds the records within that lag of the latest
+    // start, sorted (stably: ties keep storage order, as the index walk did) before they are
+    // passed on.
+    const int64_t lag = order.startLagMs;
     // Held records by start second, each second's in storage order; a second is sorted (stably)
     // and passed on once every record still to come starts after it. Memory: the records
     // held, with no sorting buffer.
