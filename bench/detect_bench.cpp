@@ -29,6 +29,7 @@
 
 namespace {
 
+using bench::cpuSeconds;
 using bench::vmHwmKb;
 using bench::since;
 using bench::Clock;
@@ -59,11 +60,15 @@ int main(int argc, char** argv)
     }
     const std::atomic_bool cancel{false};
     const auto t0 = Clock::now();
+    const double c0 = cpuSeconds();
     const DetectionContext ctx = DetectorEngine::buildContext(*store, settings, cancel);
     const double contextS = since(t0);
-    std::printf("flows=%zu conversations=%zu duplicates=%llu context_s=%.3f vmhwm_after_context_mb=%.1f",
-                ctx.flows.size(), ctx.conversations.size(), static_cast<unsigned long long>(ctx.duplicateRecords),
-                contextS, double(vmHwmKb()) / 1024);
+    const double contextCpu = cpuSeconds() - c0;
+    std::printf("flows=%zu conversations=%zu addresses=%zu duplicates=%llu context_s=%.3f context_cpu_s=%.3f"
+                " vmhwm_after_context_mb=%.1f",
+                size_t(ctx.flows), ctx.conversations.size(), ctx.addresses.size(),
+                static_cast<unsigned long long>(ctx.duplicateRecords), contextS, contextCpu,
+                double(vmHwmKb()) / 1024);
     std::vector<std::unique_ptr<Detector>> detectors;
     detectors.push_back(std::make_unique<BeaconDetector>());
     detectors.push_back(std::make_unique<PortScanDetector>());
@@ -71,14 +76,20 @@ int main(int argc, char** argv)
     detectors.push_back(std::make_unique<VolumetricDetector>());
     for (const auto& d : detectors) {
         const auto t = Clock::now();
+        const double c = cpuSeconds();
         const size_t n = d->run(ctx, cancel).size();
-        std::printf(" %s_s=%.3f %s_findings=%zu", d->name().c_str(), since(t), d->name().c_str(), n);
+        std::printf(" %s_s=%.3f %s_cpu_s=%.3f %s_findings=%zu vmhwm_after_%s_mb=%.1f", d->name().c_str(), since(t),
+                    d->name().c_str(), cpuSeconds() - c, d->name().c_str(), n, d->name().c_str(),
+                    double(vmHwmKb()) / 1024);
         std::fflush(stdout);
     }
     const auto te = Clock::now();
+    const double ce = cpuSeconds();
     const size_t all = DetectorEngine().run(ctx, cancel).size();
     const double engineS = since(te);
-    std::printf(" engine_s=%.3f findings=%zu context_plus_engine_s=%.3f vmhwm_mb=%.1f\n", engineS, all,
-                contextS + engineS, double(vmHwmKb()) / 1024);
+    const double engineCpu = cpuSeconds() - ce;
+    std::printf(" engine_s=%.3f engine_cpu_s=%.3f findings=%zu context_plus_engine_s=%.3f"
+                " context_plus_engine_cpu_s=%.3f vmhwm_mb=%.1f\n",
+                engineS, engineCpu, all, contextS + engineS, contextCpu + engineCpu, double(vmHwmKb()) / 1024);
     return 0;
 }

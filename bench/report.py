@@ -203,18 +203,21 @@ def main():
     for s in dsizes:
         d = "detect.%s." % s
         st = lambda k: r.get(d + "steps." + k, "-")
+        # wall / CPU seconds of a step (detect_bench prints both since the CPU figures were added)
+        wc = lambda k: st(k + "_s") + (" / " + st(k + "_cpu_s") if d + "steps." + k + "_cpu_s" in r else "")
         rows.append([s.upper(), r.get(d + "analyze.seconds", "-"), r.get(d + "analyze.cpu_s", "-"),
                      r.get(d + "analyze.rss_mb", "-"), r.get(d + "findings", "-"), st("conversations"),
-                     st("context_s"), st("beacon_s"), st("port_scan_s"), st("exfiltration_s"), st("volumetric_s"),
-                     st("engine_s"), st("vmhwm_mb")])
+                     wc("context"), wc("beacon"), wc("port_scan"), wc("exfiltration"), wc("volumetric"),
+                     wc("engine"), st("vmhwm_mb")])
     section("Detection: every detector over the flows of a case (`flowsift-cli analyze --db CASE`)",
             ["flows", "seconds", "CPU s", "peak RSS MB", "findings", "conversations", "load+conv s", "beacon s",
              "port_scan s", "exfil s", "volumetric s", "engine s", "steps RSS MB"], rows,
             ["  seconds, CPU s, peak RSS: the whole `flowsift-cli analyze --db CASE --output R.json` under "
              "/usr/bin/time (load the flows, build conversations, all detectors in parallel, write the report and "
              "the findings into the case).",
-             "  The other columns are bench/detect_bench: load+conv = DetectorEngine::buildContext (SQLite read, "
-             "dedup, conversations); each detector alone on one thread; engine = all in parallel."])
+             "  The other columns are bench/detect_bench, wall / CPU seconds: load+conv = DetectorEngine::buildContext "
+             "(SQLite read, dedup, conversations, traffic volumes); each detector alone on one thread; engine = all "
+             "in parallel."])
 
     # Targets
     big = sizes[-1] if sizes else None

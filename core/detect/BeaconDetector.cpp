@@ -20,18 +20,6 @@ double smoothstep(double edge0, double edge1, double x)
     return t * t * (3 - 2 * t);
 }
 
-struct PairKey {
-    IpAddress client;
-    IpAddress server;
-    bool operator==(const PairKey&) const = default;
-};
-struct PairKeyHash {
-    size_t operator()(const PairKey& k) const
-    {
-        return std::hash<IpAddress>{}(k.client) * 1099511628211ULL ^ std::hash<IpAddress>{}(k.server);
-    }
-};
-
 // Intervals that span k missed beats (k = 2, 3, ...) are folded back to one
 // period, but only when such gaps are rare: a Poisson process has many long
 // gaps, and folding them would make it look regular.
@@ -57,44 +45,65 @@ std::vector<double> foldMissedBeats(const std::vector<double>& intervals, double
 
 std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
-    // Pass 1: connections per internal/external pair (inbound pairs too: a sensor on a C2 server,
-    // or a DMZ host, sees the implant call in). Most pairs have a handful of connections; only
-    // those with enough for a beacon are gathered in pass 2, which keeps millions of pairs cheap.
-    std::unordered_map<PairKey, uint32_t, PairKeyHash> pairCount;
-    for (const Conversation& c : ctx.conversations) {
-        if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
-            continue;
-        if (ctx.settings.isInternal(c.client) == ctx.settings.isInternal(c.server))
-            continue;
-        ++pairCount[{c.client, c.server}];
-    }
+    // Connections per internal/external pair (inbound pairs too: a sensor on a C2 server, or a
+    // DMZ host, sees the implant call in), one client at a time: its conversations (in start
+    // order) are counted per server in a small map, and only pairs with enough of them for a
+    // beacon are gathered, which keeps millions of pairs cheap.
+    struct Pair {
+        uint32_t client;
+        uint32_t server;
+        std::vector<const Conversation*> convs;
+    };
+    std::vector<Pair> pairs;
     // Prevalence: distinct internal clients per external server (each pair is one client).
-    std::unordered_map<IpAddress, size_t> clientsOfServer;
-    std::unordered_set<IpAddress> internalClients;
-    std::unordered_map<PairKey, std::vector<const Conversation*>, PairKeyHash> pairs;
-    for (const auto& [key, n] : pairCount) {
-        if (ctx.settings.isInternal(key.client)) {
-            ++clientsOfServer[key.server];
-            internalClients.insert(key.client);
+    std::vector<uint32_t> clientsOfServer(ctx.addresses.size());
+    size_t internalClients = 0;
+    std::unordered_map<uint32_t, uint32_t> perServer;
+    const auto beaconable = [&](const Conversation& c) {
+        return (c.protocol == IpProtocol::Tcp || c.protocol == IpProtocol::Udp)
+            && ctx.isInternal(c.client) != ctx.isInternal(c.server);
+    };
+    for (uint32_t client = 0; client < ctx.addresses.size(); ++client) {
+        if ((client & 0xfff) == 0 && cancel.load(std::memory_order_relaxed))
+            return {};
+        const auto [first, last] = ctx.byClient(client);
+        perServer.clear();
+        for (const uint32_t* i = first; i != last; ++i)
+            if (beaconable(ctx.conversations[*i]))
+                ++perServer[ctx.conversations[*i].server];
+        if (perServer.empty())
+            continue;
+        const size_t firstPair = pairs.size();
+        for (auto& [server, n] : perServer) {
+            if (ctx.isInternal(client))
+                ++clientsOfServer[server];
+            if (int(n) >= m_params.minBeats) {
+                n = uint32_t(pairs.size()); // from here on: the pair's index
+                pairs.push_back({client, server, {}});
+            } else {
+                n = UINT32_MAX;
+            }
         }
-        if (int(n) >= m_params.minBeats)
-            pairs[key].reserve(n);
-    }
-    pairCount = {};
-    if (cancel.load(std::memory_order_relaxed))
-        return {};
-    if (!pairs.empty())
-        for (const Conversation& c : ctx.conversations) {
-            if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
+        if (ctx.isInternal(client))
+            ++internalClients;
+        if (pairs.size() == firstPair)
+            continue;
+        for (const uint32_t* i = first; i != last; ++i) {
+            const Conversation& c = ctx.conversations[*i];
+            if (!beaconable(c))
                 continue;
-            auto it = pairs.find({c.client, c.server});
-            if (it != pairs.end())
-                it->second.push_back(&c);
+            const uint32_t p = perServer[c.server];
+            if (p != UINT32_MAX)
+                pairs[p].convs.push_back(&c);
         }
+    }
 
     const double windowMs = double(std::max<int64_t>(ctx.endMs - ctx.startMs, 1));
     std::vector<Finding> findings;
-    for (const auto& [key, convs] : pairs) {
+    for (const Pair& pair : pairs) {
+        const std::vector<const Conversation*>& convs = pair.convs;
+        const IpAddress& client = ctx.address(pair.client);
+        const IpAddress& server = ctx.address(pair.server);
         if (cancel.load(std::memory_order_relaxed))
             return {};
         if (int(convs.size()) < m_params.minBeats)
@@ -151,9 +160,8 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             continue;
 
         nlohmann::json notes = nlohmann::json::array();
-        const auto prevalenceIt = clientsOfServer.find(key.server);
-        const size_t prevalenceCount = prevalenceIt == clientsOfServer.end() ? 0 : prevalenceIt->second;
-        const double prevalence = double(prevalenceCount) / double(std::max<size_t>(internalClients.size(), 1));
+        const size_t prevalenceCount = clientsOfServer[pair.server];
+        const double prevalence = double(prevalenceCount) / double(std::max<size_t>(internalClients, 1));
         if (prevalenceCount >= 3 && prevalence >= m_params.commonPrevalence) {
             // Update checkers, NTP and telemetry are perfectly periodic and everywhere.
             score *= 0.4;
@@ -164,7 +172,7 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
         // windows, ~1/3); a client that comes back in a few bursts fills almost nothing.
         const double spanS = std::max(1.0, double(beats.back() - beats.front()) / 1000);
         const double fill = clamp01(double(beats.size() - 1) * period / spanS);
-        const bool inbound = !ctx.settings.isInternal(key.client);
+        const bool inbound = !ctx.isInternal(pair.client);
         score *= 0.5 + 0.5 * smoothstep(0.05, 0.5, fill);
         if (fill < 0.25)
             notes.push_back("beats come in bursts: they fill " + TextFormat::fixed(100 * fill, 0) + "% of their span");
@@ -191,21 +199,21 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
         f.subtype = "pair";
         f.score = std::round(score * 10) / 10;
         f.severity = severityForScore(f.score);
-        f.src = key.client;
-        f.dst = {key.server};
+        f.src = client;
+        f.dst = {server};
         f.dstPorts.assign(ports.begin(), ports.end());
         f.protocol = convs.front()->protocol;
         f.startMs = beats.front();
-        f.endMs = convs.back()->endMs;
+        f.endMs = convs.back()->endMs();
         f.attack = {"T1071", "T1573"};
-        f.id = "beacon:" + key.client.toString() + ">" + key.server.toString();
-        f.filter = "src host " + key.client.toString() + " and dst host " + key.server.toString();
+        f.id = "beacon:" + client.toString() + ">" + server.toString();
+        f.filter = "src host " + client.toString() + " and dst host " + server.toString();
         // Jitter as half the interquartile range relative to the period: +-10 % uniform reads as about 10 %.
         std::vector<double> sortedIntervals = intervals;
         std::sort(sortedIntervals.begin(), sortedIntervals.end());
         const double jitterPct = 100 * (RobustStats::quantileSorted(sortedIntervals, 0.75)
                                         - RobustStats::quantileSorted(sortedIntervals, 0.25)) / period;
-        f.summary = key.client.toString() + " beacons to " + key.server.toString() + " every "
+        f.summary = client.toString() + " beacons to " + server.toString() + " every "
             + TextFormat::humanDuration(period) + " (±" + TextFormat::fixed(jitterPct, 0) + "%), "
             + std::to_string(beats.size()) + " beats over " + TextFormat::humanDuration(double(beats.back() - beats.front()) / 1000);
         f.evidence = {
@@ -225,7 +233,7 @@ std::vector<Finding> BeaconDetector::run(const DetectionContext& ctx, const std:
             {"bytes_per_beat_median", sizeMedian},
             {"answered_share", std::round(answeredShare * 1000) / 1000},
             {"destination_prevalence", prevalenceCount},
-            {"internal_clients", internalClients.size()},
+            {"internal_clients", internalClients},
             {"score_parts",
              {{"interval_mad", std::round(madScore * 1000) / 1000},
               {"interval_skew", std::round(skewScore * 1000) / 1000},

@@ -1,12 +1,14 @@
 #include "detect/ConversationBuilder.h"
 
+#include "model/FlowRecord.h"
+
 #include <algorithm>
 #include <utility>
 
 size_t ConversationBuilder::KeyHash::operator()(const Key& k) const
 {
-    const size_t h = std::hash<IpAddress>{}(k.a) * 31 + std::hash<IpAddress>{}(k.b);
-    return h ^ (size_t(k.portA) << 24) ^ (size_t(k.portB) << 8) ^ k.protocol;
+    const uint64_t h = (uint64_t(k.a) << 32 | k.b) * 0x9E3779B97F4A7C15ULL;
+    return size_t(h ^ ((uint64_t(k.portA) << 24 | uint64_t(k.portB) << 8 | k.protocol) * 0xC2B2AE3D27D4EB4FULL));
 }
 
 int ConversationBuilder::serviceRank(uint16_t port)
@@ -46,33 +48,47 @@ void ConversationBuilder::decideRoles(Conversation& c, bool sawReverse)
     std::swap(c.flagsOut, c.flagsIn);
 }
 
-void ConversationBuilder::add(const FlowRecord& f)
+void ConversationBuilder::evictClosed(int64_t nowMs)
 {
+    for (auto it = m_open.begin(); it != m_open.end();)
+        if (m_conversations[it->second].endMs() + kJoinToleranceMs < nowMs)
+            it = m_open.erase(it);
+        else
+            ++it;
+    m_openAfterEviction = m_open.size();
+}
+
+void ConversationBuilder::add(const CompactFlow& f)
+{
+    // Amortised: a sweep only after the map has doubled since the last one.
+    if (m_open.size() > 2 * m_openAfterEviction + 65536)
+        evictClosed(f.startMs);
     const bool srcFirst = std::tie(f.src, f.srcPort) <= std::tie(f.dst, f.dstPort);
     const Key key = srcFirst ? Key{f.src, f.dst, f.srcPort, f.dstPort, f.protocol}
                              : Key{f.dst, f.src, f.dstPort, f.srcPort, f.protocol};
     auto it = m_open.find(key);
     if (it != m_open.end()) {
         Conversation& c = m_conversations[it->second];
-        if (f.startMs <= c.endMs + kJoinToleranceMs) {
+        if (f.startMs <= c.endMs() + kJoinToleranceMs) {
             const bool forward = f.src == c.client && f.srcPort == c.clientPort;
             if (forward) {
                 c.bytesOut += f.bytes;
-                c.packetsOut += f.packets;
+                c.packetsOut = Conversation::saturatingAdd(c.packetsOut, f.packets);
                 c.flagsOut |= f.tcpFlags;
                 c.bytesIn += f.revBytes;
-                c.packetsIn += f.revPackets;
+                c.packetsIn = Conversation::saturatingAdd(c.packetsIn, f.revPackets);
             } else {
                 c.bytesIn += f.bytes;
-                c.packetsIn += f.packets;
+                c.packetsIn = Conversation::saturatingAdd(c.packetsIn, f.packets);
                 c.flagsIn |= f.tcpFlags;
                 c.bytesOut += f.revBytes;
-                c.packetsOut += f.revPackets;
+                c.packetsOut = Conversation::saturatingAdd(c.packetsOut, f.revPackets);
                 m_sawBothDirections[it->second] = true;
             }
-            c.endMs = std::max(c.endMs, f.endMs);
-            c.loggedAttempt |= f.connState == ConnState::Attempt;
-            c.loggedEstablished |= f.connState == ConnState::Established;
+            c.setEndMs(std::max(c.endMs(), f.endMs));
+            m_longestMs = std::max(m_longestMs, c.endMs() - c.startMs);
+            c.loggedAttempt = c.loggedAttempt || f.connState == ConnState::Attempt;
+            c.loggedEstablished = c.loggedEstablished || f.connState == ConnState::Established;
             ++c.records;
             return;
         }
@@ -84,16 +100,17 @@ void ConversationBuilder::add(const FlowRecord& f)
     c.serverPort = f.dstPort;
     c.protocol = f.protocol;
     c.startMs = f.startMs;
-    c.endMs = std::max(f.endMs, f.startMs);
+    c.setEndMs(std::max(f.endMs, f.startMs));
+    m_longestMs = std::max(m_longestMs, c.endMs() - c.startMs);
     c.bytesOut = f.bytes;
-    c.packetsOut = f.packets;
+    c.packetsOut = Conversation::saturatingAdd(0, f.packets);
     c.flagsOut = f.tcpFlags;
     c.bytesIn = f.revBytes; // biflows carry the reverse direction already
-    c.packetsIn = f.revPackets;
+    c.packetsIn = Conversation::saturatingAdd(0, f.revPackets);
     c.records = 1;
     c.loggedAttempt = f.connState == ConnState::Attempt;
     c.loggedEstablished = f.connState == ConnState::Established;
-    m_open[key] = m_conversations.size();
+    m_open[key] = uint32_t(m_conversations.size());
     m_conversations.push_back(c);
     m_sawBothDirections.push_back(f.revPackets > 0);
 }
@@ -104,5 +121,7 @@ std::vector<Conversation> ConversationBuilder::take()
         decideRoles(m_conversations[i], m_sawBothDirections[i]);
     m_open.clear();
     m_sawBothDirections.clear();
+    if (m_conversations.capacity() > m_conversations.size() + m_conversations.size() / 4)
+        m_conversations.shrink_to_fit();
     return std::exchange(m_conversations, {});
 }

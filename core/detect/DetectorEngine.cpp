@@ -1,11 +1,9 @@
 #include "detect/DetectorEngine.h"
 
 #include "detect/BeaconDetector.h"
-#include "detect/ConversationBuilder.h"
+#include "detect/ContextBuilder.h"
 #include "detect/ExfiltrationDetector.h"
-#include "detect/FlowDeduplicator.h"
 #include "detect/IndicatorDetector.h"
-#include "detect/InternalNetworkInference.h"
 #include "detect/LongConnectionDetector.h"
 #include "detect/PortScanDetector.h"
 #include "detect/VolumetricDetector.h"
@@ -14,6 +12,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <map>
 
 DetectorEngine::DetectorEngine(const DetectorThresholds& t)
 {
@@ -33,62 +32,58 @@ DetectorEngine::DetectorEngine(std::vector<std::unique_ptr<Detector>> detectors)
 DetectionContext DetectorEngine::buildContext(const FlowStore& store, const DetectionSettings& settings,
                                               const std::atomic_bool& cancel)
 {
-    DetectionContext ctx;
-    ctx.settings = settings;
-    const FlowStore::Summary summary = store.summary();
-    ctx.startMs = summary.startMs;
-    ctx.endMs = summary.endMs;
-    ctx.flows.reserve(summary.flows);
-    // Read in storage order (a sequential scan; walking the time index costs several times more
-    // on millions of rows), then order by start time in memory. The sort is stable, so ties keep
-    // storage order, as the index walk did.
+    const FlowStore::StorageOrder order = store.storageOrder();
+    ContextBuilder builder(settings, order.startMs, order.endMs, order.flows);
+    // The records stream from a sequential scan in storage order (walking the time index costs
+    // several times more on millions of rows) and go to the builder in start order. Storage order
+    // is export order: a record's start lags the latest start before it by about its duration
+    // (and another import may go back further). One pass over the time columns finds the largest
+    // lag (and the span); a buffer then only holds the records within that lag of the latest
+    // start, sorted (stably: ties keep storage order, as the index walk did) before they are
+    // passed on.
+    const int64_t lag = order.startLagMs;
+    // Held records by start second, each second's in storage order; a second is sorted (stably)
+    // and passed on once every record still to come starts after it. Memory: the records
+    // held, with no sorting buffer.
+    constexpr int64_t kSliceMs = 1000;
+    std::map<int64_t, std::vector<CompactFlow>> held;
+    auto lastSlice = held.end();
+    int64_t latest = INT64_MIN;
+    int64_t passedUpTo = INT64_MIN; // slices below this one have been passed on
+    const auto sliceOf = [](int64_t ms) { return ms >= 0 ? ms / kSliceMs : (ms - kSliceMs + 1) / kSliceMs; };
+    const auto passOnBelow = [&](int64_t slice) {
+        while (!held.empty() && held.begin()->first < slice) {
+            std::vector<CompactFlow>& v = held.begin()->second;
+            std::stable_sort(v.begin(), v.end(),
+                             [](const CompactFlow& a, const CompactFlow& b) { return a.startMs < b.startMs; });
+            for (const CompactFlow& f : v)
+                builder.add(f);
+            if (lastSlice == held.begin())
+                lastSlice = held.end();
+            held.erase(held.begin());
+        }
+        passedUpTo = std::max(passedUpTo, slice);
+    };
     store.forEachFlowInStorageOrder([&](const FlowRecord& raw) {
-        ctx.flows.push_back(raw);
+        const int64_t slice = sliceOf(raw.startMs);
+        // Records of one second mostly come together: the last slice is tried first.
+        if (lastSlice == held.end() || lastSlice->first != slice)
+            lastSlice = held.try_emplace(slice).first;
+        lastSlice->second.push_back(builder.compact(raw));
+        if (raw.startMs > latest) {
+            latest = raw.startMs;
+            // Every record still to come starts at or after latest - lag: the seconds before
+            // that one are complete.
+            const int64_t complete = sliceOf(latest - lag);
+            if (complete > passedUpTo)
+                passOnBelow(complete);
+        }
         return !cancel.load(std::memory_order_relaxed);
     });
     if (cancel.load())
-        return ctx;
-    const auto byStart = [](const FlowRecord& a, const FlowRecord& b) { return a.startMs < b.startMs; };
-    if (!std::is_sorted(ctx.flows.begin(), ctx.flows.end(), byStart)) {
-        // Sort a permutation (4 bytes a flow), then apply it in place, cycle by cycle.
-        std::vector<uint32_t> order(ctx.flows.size());
-        for (uint32_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        std::stable_sort(order.begin(), order.end(),
-                         [&](uint32_t a, uint32_t b) { return ctx.flows[a].startMs < ctx.flows[b].startMs; });
-        for (size_t i = 0; i < order.size(); ++i) {
-            if (order[i] == i)
-                continue;
-            FlowRecord held = std::move(ctx.flows[i]);
-            size_t j = i;
-            while (order[j] != i) {
-                ctx.flows[j] = std::move(ctx.flows[order[j]]);
-                const size_t next = order[j];
-                order[j] = uint32_t(j);
-                j = next;
-            }
-            ctx.flows[j] = std::move(held);
-            order[j] = uint32_t(j);
-        }
-    }
-    ConversationBuilder builder;
-    FlowDeduplicator dedup;
-    size_t kept = 0;
-    for (size_t i = 0; i < ctx.flows.size(); ++i) {
-        if (dedup.isDuplicate(ctx.flows[i]))
-            continue;
-        FlowRecord& f = ctx.flows[kept++];
-        f = ctx.flows[i].scaledBySampling();
-        builder.add(f);
-    }
-    ctx.flows.resize(kept);
-    ctx.duplicateRecords = dedup.duplicates();
-    ctx.conversations = builder.take();
-    if (ctx.settings.inferInternalIpv6 && ctx.settings.internalNetworks.empty())
-        ctx.settings.inferredNetworks = InternalNetworkInference::infer(ctx.conversations, ctx.settings);
-    std::sort(ctx.conversations.begin(), ctx.conversations.end(),
-              [](const Conversation& a, const Conversation& b) { return a.startMs < b.startMs; });
-    return ctx;
+        return {};
+    passOnBelow(INT64_MAX);
+    return builder.finish();
 }
 
 std::vector<Finding> DetectorEngine::run(const DetectionContext& context, const std::atomic_bool& cancel,

@@ -29,65 +29,118 @@ struct Transfer {
     }
 };
 
-struct PairHash {
-    size_t operator()(const std::pair<IpAddress, IpAddress>& k) const
-    {
-        return std::hash<IpAddress>{}(k.first) * 1099511628211ULL ^ std::hash<IpAddress>{}(k.second);
-    }
-};
+// The median as RobustStats::median computes it (the mean of the middle two for an even
+// count), by selection, reordering values instead of sorting a copy.
+double medianInPlace(std::vector<double>& values)
+{
+    const size_t n = values.size();
+    if (n == 0)
+        return 0;
+    const auto mid = values.begin() + std::ptrdiff_t(n / 2);
+    std::nth_element(values.begin(), mid, values.end());
+    if (n % 2)
+        return *mid;
+    const double lower = *std::max_element(values.begin(), mid);
+    return lower + (*mid - lower) * 0.5;
+}
 
 } // namespace
 
 std::vector<Finding> ExfiltrationDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
-    // Bytes an internal host sent to an external one, whichever side started the connection.
-    std::unordered_map<std::pair<IpAddress, IpAddress>, Transfer, PairHash> transfers;
-    std::unordered_map<IpAddress, double> hostSent;
+    // Bytes an internal host sent to an external one, whichever side started the connection:
+    // the crossing conversations grouped by their internal side (a counting sort of indexes),
+    // then one internal host at a time with a small map of its peers. Only transfers big enough
+    // to report are kept; the rest leave their size (for the peer baseline) and a count.
+    const auto insideOf = [&](const Conversation& c) -> uint32_t {
+        const bool clientInternal = ctx.isInternal(c.client);
+        if (clientInternal == ctx.isInternal(c.server))
+            return UINT32_MAX;
+        return clientInternal ? c.client : c.server;
+    };
+    const size_t hosts = ctx.addresses.size();
+    std::vector<uint32_t> offsets(hosts + 1, 0);
     for (const Conversation& c : ctx.conversations) {
-        const bool clientInternal = ctx.settings.isInternal(c.client);
-        const bool serverInternal = ctx.settings.isInternal(c.server);
-        if (clientInternal == serverInternal)
-            continue;
-        const IpAddress& inside = clientInternal ? c.client : c.server;
-        const IpAddress& outside = clientInternal ? c.server : c.client;
-        Transfer& t = transfers[{inside, outside}];
-        const double sent = double(clientInternal ? c.bytesOut : c.bytesIn);
-        t.sent += sent;
-        t.received += double(clientInternal ? c.bytesIn : c.bytesOut);
-        ++t.connections;
-        t.firstMs = std::min(t.firstMs, c.startMs);
-        t.lastMs = std::max(t.lastMs, c.endMs);
-        t.addPort(clientInternal ? c.serverPort : c.clientPort);
-        hostSent[inside] += sent;
+        const uint32_t inside = insideOf(c);
+        if (inside != UINT32_MAX)
+            ++offsets[inside + 1];
     }
-    if (cancel.load() || transfers.empty())
+    for (size_t i = 1; i <= hosts; ++i)
+        offsets[i] += offsets[i - 1];
+    std::vector<uint32_t> order(offsets[hosts]);
+    {
+        std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
+        for (uint32_t i = 0; i < ctx.conversations.size(); ++i) {
+            const uint32_t inside = insideOf(ctx.conversations[i]);
+            if (inside != UINT32_MAX)
+                order[next[inside]++] = i;
+        }
+    }
+    if (cancel.load() || order.empty())
         return {};
 
-    // Internal hosts talking to each external one: one transfer per (inside, outside) pair.
-    std::unordered_map<IpAddress, uint32_t> talkersOfExternal;
-    for (const auto& [key, t] : transfers)
-        ++talkersOfExternal[key.second];
+    struct Candidate {
+        uint32_t inside;
+        uint32_t outside;
+        Transfer t;
+        double hostSent;
+    };
+    std::vector<Candidate> candidates;
+    std::vector<uint32_t> talkersOfExternal(hosts); // internal hosts talking to each external one
+    std::vector<double> logSent; // every transfer's, for the peer baseline
+    std::unordered_map<uint32_t, Transfer> transfers;
+    for (uint32_t inside = 0; inside < hosts; ++inside) {
+        if (offsets[inside] == offsets[inside + 1])
+            continue;
+        if ((inside & 0xfff) == 0 && cancel.load(std::memory_order_relaxed))
+            return {};
+        transfers.clear();
+        double hostSent = 0;
+        for (uint32_t j = offsets[inside]; j < offsets[inside + 1]; ++j) {
+            const Conversation& c = ctx.conversations[order[j]];
+            const bool clientInternal = c.client == inside;
+            Transfer& t = transfers[clientInternal ? c.server : c.client];
+            const double sent = double(clientInternal ? c.bytesOut : c.bytesIn);
+            t.sent += sent;
+            t.received += double(clientInternal ? c.bytesIn : c.bytesOut);
+            ++t.connections;
+            t.firstMs = std::min(t.firstMs, c.startMs);
+            t.lastMs = std::max(t.lastMs, c.endMs());
+            t.addPort(clientInternal ? c.serverPort : c.clientPort);
+            hostSent += sent;
+        }
+        for (auto& [outside, t] : transfers) {
+            ++talkersOfExternal[outside];
+            logSent.push_back(std::log10(t.sent + 1));
+            if (t.sent < m_params.minBytes)
+                continue;
+            const double pcr = (t.sent - t.received) / (t.sent + t.received);
+            if (pcr < m_params.minProducerConsumerRatio)
+                continue;
+            candidates.push_back({inside, outside, std::move(t), hostSent});
+        }
+    }
+    order = {};
+    offsets = {};
 
     // Peer baseline: what internal hosts typically send to one external destination (log scale).
-    std::vector<double> logSent;
-    logSent.reserve(transfers.size());
-    for (const auto& [key, t] : transfers)
-        logSent.push_back(std::log10(t.sent + 1));
-    const double peerMedian = RobustStats::median(logSent);
-    const double peerScale = 1.4826 * RobustStats::mad(logSent) + 0.1;
+    // In place (selection, not sort): this is the one array with an entry per pair.
+    const double peerMedian = medianInPlace(logSent);
+    for (double& v : logSent)
+        v = std::fabs(v - peerMedian);
+    const double peerScale = 1.4826 * medianInPlace(logSent) + 0.1;
+    logSent = {};
 
     std::vector<Finding> findings;
-    for (const auto& [key, t] : transfers) {
-        const auto& [inside, outside] = key;
-        if (t.sent < m_params.minBytes)
-            continue;
+    for (const Candidate& cand : candidates) {
+        const Transfer& t = cand.t;
+        const IpAddress& inside = ctx.address(cand.inside);
+        const IpAddress& outside = ctx.address(cand.outside);
         const double pcr = (t.sent - t.received) / (t.sent + t.received);
-        if (pcr < m_params.minProducerConsumerRatio)
-            continue;
         const double peerZ = (std::log10(t.sent + 1) - peerMedian) / peerScale;
-        const double ownOther = hostSent[inside] - t.sent;
-        const double shareOfHost = t.sent / std::max(hostSent[inside], 1.0);
-        const size_t talkers = talkersOfExternal[outside];
+        const double ownOther = cand.hostSent - t.sent;
+        const double shareOfHost = t.sent / std::max(cand.hostSent, 1.0);
+        const size_t talkers = talkersOfExternal[cand.outside];
 
         const double volume = clamp01((std::log10(t.sent) - 7) / 2); // 10 MB -> 0, 1 GB -> 1
         const double peer = clamp01(peerZ / 8);

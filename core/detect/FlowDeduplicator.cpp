@@ -1,16 +1,17 @@
 #include "detect/FlowDeduplicator.h"
 
 #include <cstdlib>
+#include <functional>
 
 size_t FlowDeduplicator::KeyHash::operator()(const Key& k) const noexcept
 {
-    size_t h = std::hash<IpAddress>{}(k.src) * 31 + std::hash<IpAddress>{}(k.dst);
-    h ^= (size_t(k.srcPort) << 16 | k.dstPort) * 0x9E3779B97F4A7C15ULL;
+    size_t h = (uint64_t(k.src) << 32 | k.dst) * 0x9E3779B97F4A7C15ULL;
+    h ^= (size_t(k.srcPort) << 16 | k.dstPort) * 0xC2B2AE3D27D4EB4FULL;
     h ^= std::hash<uint64_t>{}(k.bytes * 1000003 + k.packets) + k.protocol;
     return h ^ k.revBytes;
 }
 
-bool FlowDeduplicator::isDuplicate(const FlowRecord& f)
+bool FlowDeduplicator::isDuplicate(const CompactFlow& f)
 {
     while (!m_order.empty() && m_order.front().first < f.startMs - kWindowMs) {
         auto it = m_recent.find(m_order.front().second);
@@ -19,13 +20,10 @@ bool FlowDeduplicator::isDuplicate(const FlowRecord& f)
         m_order.pop_front();
     }
     const Key key{f.src, f.dst, f.srcPort, f.dstPort, f.protocol, f.bytes, f.packets, f.revBytes};
-    const Seen seen{f.startMs, f.importId, f.exporter, f.exporterPort, f.observationDomain};
+    const Seen seen{f.startMs, f.source};
     auto [it, inserted] = m_recent.try_emplace(key, seen);
     if (!inserted && std::llabs(f.startMs - it->second.startMs) <= kWindowMs) {
-        const Seen& s = it->second;
-        const bool sameSource = s.importId == f.importId && s.exporter == f.exporter
-            && s.exporterPort == f.exporterPort && s.domain == f.observationDomain;
-        if (!sameSource) {
+        if (it->second.source != f.source) {
             ++m_duplicates;
             return true;
         }

@@ -1,7 +1,8 @@
 #pragma once
 
-#include "model/FlowRecord.h"
+#include "detect/CompactFlow.h"
 
+#include <cstddef>
 #include <deque>
 #include <unordered_map>
 
@@ -16,12 +17,12 @@ class FlowDeduplicator final {
 public:
     static constexpr int64_t kWindowMs = 1000; // v9 header times are whole seconds
 
-    bool isDuplicate(const FlowRecord& f);
+    bool isDuplicate(const CompactFlow& f); // raw counters
     uint64_t duplicates() const { return m_duplicates; }
 
 private:
     struct Key {
-        IpAddress src, dst;
+        uint32_t src, dst;
         uint16_t srcPort, dstPort;
         uint8_t protocol;
         uint64_t bytes, packets, revBytes;
@@ -33,10 +34,7 @@ private:
 
     struct Seen {
         int64_t startMs;
-        int64_t importId;
-        IpAddress exporter;
-        uint16_t exporterPort;
-        uint32_t domain;
+        uint32_t source;
     };
     std::unordered_map<Key, Seen, KeyHash> m_recent; // key -> latest record
     std::deque<std::pair<int64_t, Key>> m_order;         // for eviction by start time

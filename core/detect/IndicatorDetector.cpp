@@ -86,34 +86,38 @@ std::vector<Finding> IndicatorDetector::run(const DetectionContext& ctx, const s
     if (indicators.empty())
         return {};
     const IndicatorMatcher matcher(indicators);
+    // Each address is looked up once, not once per conversation it appears in.
+    std::vector<long> hitOf(ctx.addresses.size());
+    for (uint32_t id = 0; id < hitOf.size(); ++id)
+        hitOf[id] = matcher.find(ctx.address(id));
     std::map<size_t, Sighting> seen;
     size_t n = 0;
     for (const Conversation& c : ctx.conversations) {
         if ((++n & 0xffff) == 0 && cancel.load(std::memory_order_relaxed))
             return {};
-        long hit = matcher.find(c.server);
+        long hit = hitOf[c.server];
         bool indicatorIsClient = false;
         if (hit < 0) {
-            hit = matcher.find(c.client);
+            hit = hitOf[c.client];
             indicatorIsClient = hit >= 0;
         }
         if (hit < 0)
             continue;
         Sighting& s = seen[size_t(hit)];
-        const IpAddress& bad = indicatorIsClient ? c.client : c.server;
-        const IpAddress& peer = indicatorIsClient ? c.server : c.client;
+        const IpAddress& bad = ctx.address(indicatorIsClient ? c.client : c.server);
+        const IpAddress& peer = ctx.address(indicatorIsClient ? c.server : c.client);
         ++s.peers[peer];
         ++s.addresses[bad];
         ++s.ports[c.serverPort];
         ++s.connections;
         if (c.answered() && !c.failedAttempt())
             ++s.answered;
-        if (!ctx.settings.isInternal(c.client)) // started from outside the network, as other findings count it
+        if (!ctx.isInternal(c.client)) // started from outside the network, as other findings count it
             ++s.inbound;
         s.bytesToIndicator += indicatorIsClient ? c.bytesIn : c.bytesOut;
         s.bytesFromIndicator += indicatorIsClient ? c.bytesOut : c.bytesIn;
         s.firstMs = std::min(s.firstMs, c.startMs);
-        s.lastMs = std::max(s.lastMs, c.endMs);
+        s.lastMs = std::max(s.lastMs, c.endMs());
         s.protocol = s.connections == 1 || s.protocol == c.protocol ? c.protocol : 0;
     }
 

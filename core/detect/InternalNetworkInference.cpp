@@ -21,21 +21,23 @@ bool sameSlash48(const IpAddress& a, const IpAddress& b)
 } // namespace
 
 std::vector<IpPrefix> InternalNetworkInference::infer(const std::vector<Conversation>& conversations,
-                                                      const DetectionSettings& settings)
+                                                      const AddressBook& addresses, const DetectionSettings& settings)
 {
     // prefix -> client -> outside peers (bounded: only whether there are enough)
     std::map<IpAddress, std::map<IpAddress, std::set<IpAddress>>> clients;
     std::map<IpAddress, std::set<IpAddress>> servers; // prefix -> hosts that answered outside clients
-    for (const Conversation& c : conversations) {
-        if (c.client.isV4() || settings.isInternal(c.client) || sameSlash48(c.client, c.server))
+    for (const Conversation& conv : conversations) {
+        const IpAddress& client = addresses.address(conv.client);
+        const IpAddress& server = addresses.address(conv.server);
+        if (client.isV4() || settings.isInternal(client) || sameSlash48(client, server))
             continue;
-        if (c.client.bytes()[0] == 0xfe) // link-local, multicast-ish: never a site prefix
+        if (client.bytes()[0] == 0xfe) // link-local, multicast-ish: never a site prefix
             continue;
-        auto& peers = clients[prefixOf(c.client).base][c.client];
+        auto& peers = clients[prefixOf(client).base][client];
         if (peers.size() < kMinPeersPerClient)
-            peers.insert(c.server);
-        if (!c.server.isV4() && c.answered())
-            servers[prefixOf(c.server).base].insert(c.server);
+            peers.insert(server);
+        if (!server.isV4() && conv.answered())
+            servers[prefixOf(server).base].insert(server);
     }
     std::vector<std::pair<size_t, IpPrefix>> found;
     for (const auto& [base, hosts] : clients) {

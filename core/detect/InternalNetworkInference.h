@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/DetectionSettings.h"
+#include "detect/AddressBook.h"
 #include "detect/Conversation.h"
 
 #include <vector>
@@ -16,6 +17,6 @@ public:
     static constexpr size_t kMinPeersPerClient = 2; // outside peers each of them talks to
 
     // Prefixes not already internal under settings, most clients first.
-    static std::vector<IpPrefix> infer(const std::vector<Conversation>& conversations,
+    static std::vector<IpPrefix> infer(const std::vector<Conversation>& conversations, const AddressBook& addresses,
                                        const DetectionSettings& settings);
 };

@@ -38,6 +38,7 @@ struct Pair {
     uint64_t bytesSent = 0; // by the internal side
     uint64_t bytesReceived = 0;
     bool internalInitiated = false;
+    uint32_t outside = 0; // AddressBook id
 };
 
 } // namespace
@@ -49,31 +50,32 @@ std::vector<Finding> LongConnectionDetector::run(const DetectionContext& ctx, co
     // client (and so which port is the service) is a guess.
     using Key = std::tuple<IpAddress, IpAddress, uint8_t>;
     std::map<Key, Pair> pairs;
-    std::unordered_map<IpAddress, std::unordered_set<IpAddress>> holdersOfPeer;
+    std::unordered_map<uint32_t, std::unordered_set<uint32_t>> holdersOfPeer;
     size_t n = 0;
     for (const Conversation& c : ctx.conversations) {
         if ((++n & 0xffff) == 0 && cancel.load(std::memory_order_relaxed))
             return {};
-        const int64_t duration = c.endMs - c.startMs;
-        if (duration < m_params.minDurationMs || !isSessionProtocol(c.protocol) || isGroupOrBroadcast(c.server)
-            || isGroupOrBroadcast(c.client))
+        const int64_t duration = c.endMs() - c.startMs;
+        if (duration < m_params.minDurationMs || !isSessionProtocol(c.protocol)
+            || isGroupOrBroadcast(ctx.address(c.server)) || isGroupOrBroadcast(ctx.address(c.client)))
             continue;
-        const bool clientInternal = ctx.settings.isInternal(c.client);
-        const bool serverInternal = ctx.settings.isInternal(c.server);
+        const bool clientInternal = ctx.isInternal(c.client);
+        const bool serverInternal = ctx.isInternal(c.server);
         if (!clientInternal && !serverInternal)
             continue;
         if (clientInternal && serverInternal && !m_params.internalToInternal)
             continue;
         const bool insideIsClient = clientInternal;
-        const IpAddress& inside = insideIsClient ? c.client : c.server;
-        const IpAddress& outside = insideIsClient ? c.server : c.client;
-        Pair& p = pairs[{inside, outside, c.protocol}];
+        const uint32_t inside = insideIsClient ? c.client : c.server;
+        const uint32_t outside = insideIsClient ? c.server : c.client;
+        Pair& p = pairs[{ctx.address(inside), ctx.address(outside), c.protocol}];
+        p.outside = outside;
         ++p.connections;
         ++p.ports[c.serverPort];
         p.longestMs = std::max(p.longestMs, duration);
         p.totalMs += duration;
         p.firstMs = std::min(p.firstMs, c.startMs);
-        p.lastMs = std::max(p.lastMs, c.endMs);
+        p.lastMs = std::max(p.lastMs, c.endMs());
         p.bytesSent += insideIsClient ? c.bytesOut : c.bytesIn;
         p.bytesReceived += insideIsClient ? c.bytesIn : c.bytesOut;
         p.internalInitiated = p.internalInitiated || insideIsClient;
@@ -89,7 +91,7 @@ std::vector<Finding> LongConnectionDetector::run(const DetectionContext& ctx, co
         std::vector<std::pair<uint16_t, uint64_t>> ports(p.ports.begin(), p.ports.end());
         std::stable_sort(ports.begin(), ports.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
         const uint16_t port = ports.front().first;
-        const size_t holders = holdersOfPeer[outside].size();
+        const size_t holders = holdersOfPeer[p.outside].size();
         const double durationPart = clamp01(std::log(double(p.longestMs) / double(m_params.minDurationMs)) / span);
         const double coverage = clamp01(double(p.totalMs) / window);
         const double rarity = holders <= 1 ? 1.0 : clamp01(1.0 - std::log10(double(holders)));

@@ -17,24 +17,18 @@ double round3(double v) { return std::round(v * 1000) / 1000; }
 
 // A horizontal group is (client, proto, port) across hosts; a vertical one (client, proto, server)
 // across ports.
+// Within one client's conversations: a horizontal group is (proto, port) across hosts, a
+// vertical one (proto, server) across ports; both packed into one integer.
+uint64_t horizontalKey(const Conversation& c) { return uint64_t(c.protocol) << 16 | c.serverPort; }
+uint64_t verticalKey(const Conversation& c) { return 1ULL << 63 | uint64_t(c.protocol) << 32 | c.server; }
+
 struct GroupKey {
     IpAddress client;
     IpAddress server; // vertical groups only
     uint16_t port = 0; // horizontal groups only
     uint8_t proto = 0;
     bool vertical = false;
-    bool operator==(const GroupKey&) const = default;
 };
-struct GroupKeyHash {
-    size_t operator()(const GroupKey& k) const
-    {
-        size_t h = std::hash<IpAddress>{}(k.client) * 1099511628211ULL ^ std::hash<IpAddress>{}(k.server);
-        return h ^ (size_t(k.port) << 17) ^ (size_t(k.proto) << 3) ^ size_t(k.vertical);
-    }
-};
-
-GroupKey horizontalKey(const Conversation& c) { return {c.client, IpAddress(), c.serverPort, c.protocol, false}; }
-GroupKey verticalKey(const Conversation& c) { return {c.client, c.server, 0, c.protocol, true}; }
 
 // One target of a group: a host (horizontal) or a port (vertical).
 struct Target {
@@ -51,14 +45,28 @@ struct Contact {
 
 struct Attempts {
     bool vertical = false;
-    std::map<Target, Contact> contacts;
+    // Targets as they come (a host's AddressBook id or a port), then, once the group is
+    // complete, in address or port order (sortContacts): the order the findings list them in.
+    std::unordered_map<uint32_t, uint32_t> contactIndex;
+    std::vector<std::pair<uint32_t, Contact>> arrived;
+    std::vector<std::pair<Target, Contact>> contacts;
     std::set<uint16_t> openPorts;
-    std::set<IpAddress> answeringHosts;
+    std::unordered_set<uint32_t> answeringHosts;
     uint64_t attempts = 0;
     uint64_t failed = 0;
     std::vector<int64_t> failedStarts;
     int64_t firstMs = 0;
     int64_t lastMs = 0;
+
+    void sortContacts(const DetectionContext& ctx)
+    {
+        contacts.reserve(arrived.size());
+        for (const auto& [key, c] : arrived)
+            contacts.emplace_back(vertical ? Target{IpAddress(), uint16_t(key)} : Target{ctx.address(key), 0}, c);
+        std::sort(contacts.begin(), contacts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        arrived = {};
+        contactIndex = {};
+    }
 
     // The scan's window: the failed probes' start times without the odd stray
     // probe (another scan of the same source touching this port or host).
@@ -74,16 +82,17 @@ struct Attempts {
     void add(const Conversation& c)
     {
         ++attempts;
-        const Target t = vertical ? Target{IpAddress(), c.serverPort} : Target{c.server, 0};
-        auto [it, fresh] = contacts.try_emplace(t);
+        const uint32_t target = vertical ? c.serverPort : c.server;
+        auto [it, fresh] = contactIndex.try_emplace(target, uint32_t(arrived.size()));
         if (fresh)
-            it->second.firstMs = c.startMs;
+            arrived.push_back({target, Contact{c.startMs, false, false}});
+        Contact& contact = arrived[it->second].second;
         if (c.failedAttempt()) {
             ++failed;
-            it->second.failed = true;
+            contact.failed = true;
             failedStarts.push_back(c.startMs);
         } else {
-            it->second.succeeded = true;
+            contact.succeeded = true;
         }
         if (c.answered()) {
             answeringHosts.insert(c.server);
@@ -170,51 +179,19 @@ constexpr double kBurstMaxScore = 64.9; // medium at most
 
 std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
-    // Pass 1: failed attempts per group. Only groups with enough of them are examined in detail,
-    // which keeps memory flat on captures of millions of answered connections.
+    // One client at a time (its conversations in start order): failed attempts per group, then
+    // every attempt (answered ones included) of the groups with enough failures. Memory stays
+    // with the client at hand, whatever the number of clients and groups in the capture.
     const size_t minFailed = size_t(std::max(1, std::min(m_params.minFailedTargets, m_params.minBurstFailedTargets)));
-    std::unordered_map<GroupKey, uint32_t, GroupKeyHash> failedCount;
-    for (const Conversation& c : ctx.conversations) {
-        if ((c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp) || !c.failedAttempt())
-            continue;
-        ++failedCount[horizontalKey(c)];
-        ++failedCount[verticalKey(c)];
-    }
-    std::unordered_map<GroupKey, Attempts, GroupKeyHash> groups;
-    for (const auto& [key, n] : failedCount)
-        if (n >= minFailed)
-            groups[key].vertical = key.vertical;
-    failedCount = {};
-    if (cancel.load())
-        return {};
-    // Pass 2: every attempt of the candidate groups, answered ones included.
-    if (!groups.empty())
-        for (const Conversation& c : ctx.conversations) {
-            if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
-                continue;
-            for (const GroupKey& k : {horizontalKey(c), verticalKey(c)}) {
-                auto it = groups.find(k);
-                if (it != groups.end())
-                    it->second.add(c);
-            }
-        }
-    if (cancel.load())
-        return {};
-
-    // Deterministic output order, whatever the hash map's.
-    std::vector<std::pair<const GroupKey, Attempts>*> ordered;
-    for (auto& g : groups)
-        ordered.push_back(&g);
-    std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) {
-        return std::tie(a->first.vertical, a->first.client, a->first.proto, a->first.port, a->first.server)
-            < std::tie(b->first.vertical, b->first.client, b->first.proto, b->first.port, b->first.server);
-    });
-
+    std::vector<std::pair<GroupKey, Attempts>> groups; // the client's
+    std::unordered_map<uint64_t, uint32_t> failedCount;
+    const auto scannable = [](const Conversation& c) {
+        return c.protocol == IpProtocol::Tcp || c.protocol == IpProtocol::Udp;
+    };
     const double trwThreshold = std::log(m_params.trwDetection / m_params.trwFalseAlarm);
-    std::vector<Finding> findings;
-    for (auto* entry : ordered) {
-        const GroupKey& key = entry->first;
-        Attempts& a = entry->second;
+    std::vector<std::pair<GroupKey, Finding>> scored;
+    const auto judge = [&](const GroupKey& key, Attempts& a) {
+        a.sortContacts(ctx);
         const size_t failedTargets = a.failedTargets();
         const double failedShare = double(a.failed) / double(std::max<uint64_t>(a.attempts, 1));
         const auto order = a.byFirstContact();
@@ -223,7 +200,7 @@ std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const st
         const bool bursty = int(burst.failed) >= m_params.minBurstFailedTargets
             && double(burst.failed) >= m_params.minBurstFailedShare * double(burst.contacted);
         if ((!broad && !bursty) || a.failedStarts.empty())
-            continue;
+            return;
         a.settleWindow();
 
         const double trw = trwPeak(order, m_params);
@@ -301,8 +278,59 @@ std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const st
         }
         if (!broad)
             f.summary += " [short burst: medium at most]";
-        findings.push_back(std::move(f));
+        scored.emplace_back(key, std::move(f));
+    };
+    for (uint32_t client = 0; client < ctx.addresses.size(); ++client) {
+        if ((client & 0xfff) == 0 && cancel.load(std::memory_order_relaxed))
+            return {};
+        const auto [first, last] = ctx.byClient(client);
+        failedCount.clear();
+        for (const uint32_t* i = first; i != last; ++i) {
+            const Conversation& c = ctx.conversations[*i];
+            if (!scannable(c) || !c.failedAttempt())
+                continue;
+            ++failedCount[horizontalKey(c)];
+            ++failedCount[verticalKey(c)];
+        }
+        groups.clear();
+        for (auto& [key, n] : failedCount) {
+            if (n < minFailed) {
+                n = UINT32_MAX;
+                continue;
+            }
+            n = uint32_t(groups.size()); // from here on: the group's index
+            const bool vertical = key >> 63;
+            GroupKey k{ctx.address(client), vertical ? ctx.address(uint32_t(key)) : IpAddress(),
+                       vertical ? uint16_t(0) : uint16_t(key & 0xffff), uint8_t(vertical ? key >> 32 : key >> 16), vertical};
+            groups.emplace_back(k, Attempts{});
+            groups.back().second.vertical = vertical;
+        }
+        if (groups.empty())
+            continue;
+        for (const uint32_t* i = first; i != last; ++i) {
+            const Conversation& c = ctx.conversations[*i];
+            if (!scannable(c))
+                continue;
+            for (const uint64_t k : {horizontalKey(c), verticalKey(c)}) {
+                auto it = failedCount.find(k);
+                if (it != failedCount.end() && it->second != UINT32_MAX)
+                    groups[it->second].second.add(c);
+            }
+        }
+        for (auto& [key, attempts] : groups)
+            judge(key, attempts);
     }
+    if (cancel.load())
+        return {};
+    // Deterministic output order, whatever the hash maps' and the address ids'.
+    std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.first.vertical, a.first.client, a.first.proto, a.first.port, a.first.server)
+            < std::tie(b.first.vertical, b.first.client, b.first.proto, b.first.port, b.first.server);
+    });
+    std::vector<Finding> findings;
+    for (auto& [key, f] : scored)
+        findings.push_back(std::move(f));
+    scored = {};
     if (cancel.load())
         return {};
     std::vector<Finding> spread = distributed(ctx, cancel);
@@ -312,21 +340,18 @@ std::vector<Finding> PortScanDetector::run(const DetectionContext& ctx, const st
 
 namespace {
 
-struct FailedProbe {
-    int64_t startMs;
-    IpAddress src;
-    IpAddress dst;
-    bool answered; // refused (RST) rather than silent
-};
+// Ports of the two protocols scanned, as one index.
+size_t portSlot(uint8_t protocol, uint16_t port) { return size_t(protocol == IpProtocol::Udp) << 16 | port; }
 
 struct Episode {
     uint8_t proto;
     uint16_t port;
     int64_t startMs;
     int64_t endMs;
-    std::map<IpAddress, std::set<IpAddress>> targetsOfSource;
-    std::set<IpAddress> targets;
-    std::set<IpAddress> refusing;
+    // AddressBook ids: hashed, not compared byte by byte (windows hold up to millions of probes).
+    std::unordered_map<uint32_t, std::unordered_set<uint32_t>> targetsOfSource;
+    std::unordered_set<uint32_t> targets;
+    std::unordered_set<uint32_t> refusing;
     uint64_t failed = 0;
     uint64_t attempts = 0; // by the episode's sources on the port in the window, answered or not
 };
@@ -335,44 +360,67 @@ struct Episode {
 
 std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
-    // Failed attempts per (proto, port), in time order (conversations are), and every port's totals.
-    std::unordered_map<uint32_t, std::vector<FailedProbe>> byPort;
-    std::unordered_map<uint32_t, std::pair<uint64_t, uint64_t>> portTotals; // attempts, failed
+    // Every port's attempts and failures; then the failed attempts of the ports with enough of
+    // them, grouped by port in time order (a counting sort of conversation indexes: 4 bytes per
+    // failed attempt instead of a vector of probes per port).
+    const size_t slots = size_t(2) << 16;
+    std::vector<std::pair<uint64_t, uint64_t>> portTotals(slots); // attempts, failed
+    const auto scannable = [](const Conversation& c) {
+        return c.protocol == IpProtocol::Tcp || c.protocol == IpProtocol::Udp;
+    };
     for (const Conversation& c : ctx.conversations) {
-        if (c.protocol != IpProtocol::Tcp && c.protocol != IpProtocol::Udp)
+        if (!scannable(c))
             continue;
-        const uint32_t k = (uint32_t(c.protocol) << 16) | c.serverPort;
-        auto& totals = portTotals[k];
+        auto& totals = portTotals[portSlot(c.protocol, c.serverPort)];
         ++totals.first;
-        if (!c.failedAttempt())
-            continue;
-        ++totals.second;
-        byPort[k].push_back({c.startMs, c.client, c.server, c.answered()});
+        if (c.failedAttempt())
+            ++totals.second;
+    }
+    std::vector<uint32_t> offsets(slots + 1, 0);
+    for (size_t k = 0; k < slots; ++k)
+        offsets[k + 1] = offsets[k]
+            + (portTotals[k].second >= uint64_t(m_params.minDistributedTargets) ? uint32_t(portTotals[k].second) : 0);
+    std::vector<uint32_t> failedOrder(offsets[slots]);
+    {
+        std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
+        for (uint32_t i = 0; i < ctx.conversations.size(); ++i) {
+            const Conversation& c = ctx.conversations[i];
+            if (!scannable(c) || !c.failedAttempt())
+                continue;
+            const size_t k = portSlot(c.protocol, c.serverPort);
+            if (offsets[k + 1] > offsets[k])
+                failedOrder[next[k]++] = i;
+        }
     }
     std::vector<uint32_t> ports;
-    for (const auto& [k, v] : byPort)
-        if (v.size() >= size_t(m_params.minDistributedTargets))
-            ports.push_back(k);
-    std::sort(ports.begin(), ports.end());
+    for (size_t k = 0; k < slots; ++k)
+        if (offsets[k + 1] > offsets[k])
+            ports.push_back(uint32_t(k));
 
     std::vector<Episode> episodes;
+    // The port's failed attempts as conversation indexes (4 bytes each; the busiest port of a
+    // one-way capture has millions), read through probe().
+    std::vector<uint32_t> probes;
+    const auto probe = [&](size_t i) -> const Conversation& { return ctx.conversations[probes[i]]; };
     for (uint32_t k : ports) {
         if (cancel.load())
             return {};
-        std::vector<FailedProbe>& probes = byPort[k];
+        probes.assign(failedOrder.begin() + offsets[k], failedOrder.begin() + offsets[k + 1]);
+        const uint8_t protocol = (k >> 16) ? IpProtocol::Udp : IpProtocol::Tcp;
+        const uint16_t port = uint16_t(k & 0xffff);
         // Up to a few episodes per port: the window with the most targets, then the next one
         // among the remaining probes.
         for (int round = 0; round < 4 && probes.size() >= size_t(m_params.minDistributedTargets); ++round) {
-            std::unordered_map<IpAddress, int> targetCount, sourceCount;
+            std::unordered_map<uint32_t, int> targetCount, sourceCount;
             size_t left = 0, bestLeft = 0, bestRight = 0, bestTargets = 0;
             for (size_t right = 0; right < probes.size(); ++right) {
-                ++targetCount[probes[right].dst];
-                ++sourceCount[probes[right].src];
-                while (probes[right].startMs - probes[left].startMs > m_params.distributedWindowMs) {
-                    if (--targetCount[probes[left].dst] == 0)
-                        targetCount.erase(probes[left].dst);
-                    if (--sourceCount[probes[left].src] == 0)
-                        sourceCount.erase(probes[left].src);
+                ++targetCount[probe(right).server];
+                ++sourceCount[probe(right).client];
+                while (probe(right).startMs - probe(left).startMs > m_params.distributedWindowMs) {
+                    if (--targetCount[probe(left).server] == 0)
+                        targetCount.erase(probe(left).server);
+                    if (--sourceCount[probe(left).client] == 0)
+                        sourceCount.erase(probe(left).client);
                     ++left;
                 }
                 if (targetCount.size() > bestTargets && int(sourceCount.size()) >= m_params.minDistributedSources) {
@@ -394,12 +442,14 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
                     && double(otherFailed) > m_params.maxBackgroundFailedShare * double(otherAttempts))
                     break;
             }
-            Episode e{uint8_t(k >> 16), uint16_t(k & 0xffff), probes[bestLeft].startMs, probes[bestRight].startMs, {}, {}, {}, 0, 0};
+            Episode e{protocol, port, probe(bestLeft).startMs, probe(bestRight).startMs, {}, {}, {}, 0, 0};
             for (size_t i = bestLeft; i <= bestRight; ++i) {
-                e.targetsOfSource[probes[i].src].insert(probes[i].dst);
-                e.targets.insert(probes[i].dst);
-                if (probes[i].answered)
-                    e.refusing.insert(probes[i].dst);
+                const Conversation& c = probe(i);
+                const uint32_t dst = c.server;
+                e.targetsOfSource[c.client].insert(dst);
+                e.targets.insert(dst);
+                if (c.answered()) // refused (RST) rather than silent
+                    e.refusing.insert(dst);
                 ++e.failed;
             }
             probes.erase(probes.begin() + std::ptrdiff_t(bestLeft), probes.begin() + std::ptrdiff_t(bestRight) + 1);
@@ -412,7 +462,7 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
             episodes.push_back(std::move(e));
         }
     }
-    byPort = {};
+    failedOrder = {};
     if (episodes.empty())
         return {};
 
@@ -430,7 +480,7 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
         const double failedShare = double(e.failed) / double(std::max(e.attempts, e.failed));
         if (failedShare < m_params.minDistributedFailedShare)
             continue;
-        const auto& totals = portTotals[(uint32_t(e.proto) << 16) | e.port];
+        const auto& totals = portTotals[portSlot(e.proto, e.port)];
         const uint64_t otherAttempts = totals.first - std::min(totals.first, std::max(e.attempts, e.failed));
         const uint64_t otherFailed = totals.second - std::min(totals.second, e.failed);
         const double backgroundShare = otherAttempts >= uint64_t(m_params.minDistributedTargets)
@@ -455,16 +505,22 @@ std::vector<Finding> PortScanDetector::distributed(const DetectionContext& ctx, 
         f.subtype = "distributed";
         f.score = std::round(score * 10) / 10;
         f.severity = severityForScore(f.score);
-        f.dst.assign(e.targets.begin(), e.targets.end());
+        for (const uint32_t t : e.targets)
+            f.dst.push_back(ctx.address(t));
+        std::sort(f.dst.begin(), f.dst.end());
         f.dstPorts = {e.port};
         f.protocol = e.proto;
         f.startMs = e.startMs;
         f.endMs = e.endMs;
         f.attack = {"T1046"};
-        std::vector<std::string> srcList;
+        std::vector<IpAddress> sourceAddresses; // listed in address order
         for (const auto& [s, t] : e.targetsOfSource)
+            sourceAddresses.push_back(ctx.address(s));
+        std::sort(sourceAddresses.begin(), sourceAddresses.end());
+        std::vector<std::string> srcList;
+        for (const IpAddress& a : sourceAddresses)
             if (srcList.size() < m_params.maxListedSources)
-                srcList.push_back(s.toString());
+                srcList.push_back(a.toString());
         f.evidence = {{"sources", srcList},
                       {"source_count", e.targetsOfSource.size()},
                       {"targets", e.targets.size()},

@@ -15,33 +15,6 @@ namespace {
 
 double clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
-struct Series {
-    std::vector<double> packets;
-    std::vector<double> bytes;
-    std::vector<double> flows;
-    std::vector<std::unordered_set<IpAddress>> sources;
-    std::set<uint16_t> ports;
-    std::map<uint16_t, double> packetsByPort;
-    std::set<uint8_t> protocols;
-
-    explicit Series(size_t n) : packets(n), bytes(n), flows(n), sources(n) {}
-};
-
-// Adds a flow's packets and bytes to the buckets it spans, evenly over its duration.
-void spread(Series& s, const FlowRecord& f, int64_t startMs, int64_t bucketMs)
-{
-    const int64_t last = int64_t(s.packets.size()) - 1;
-    const int64_t b0 = std::clamp<int64_t>((f.startMs - startMs) / bucketMs, 0, last);
-    const int64_t b1 = std::clamp<int64_t>((std::max(f.endMs, f.startMs) - startMs) / bucketMs, 0, last);
-    const double n = double(b1 - b0 + 1);
-    for (int64_t b = b0; b <= b1; ++b) {
-        s.packets[size_t(b)] += double(f.packets + f.revPackets) / n;
-        s.bytes[size_t(b)] += double(f.bytes + f.revBytes) / n;
-        s.sources[size_t(b)].insert(f.src);
-    }
-    s.flows[size_t(b0)] += 1;
-}
-
 struct Episode {
     size_t first;
     size_t last;
@@ -70,12 +43,15 @@ struct Contributors {
     std::vector<Service> topServices;
 };
 
-Contributors contributors(const DetectionContext& ctx, const IpAddress& dst, int64_t fromMs, int64_t toMs)
+// From the conversations, which carry both directions: a flood's records towards dst are
+// its conversations' client-to-server halves (and the replies when dst is the client).
+// Counted per conversation that overlaps the window, not per record.
+Contributors contributors(const DetectionContext& ctx, uint32_t dst, int64_t fromMs, int64_t toMs)
 {
-    std::unordered_map<IpAddress, double> bySource;
-    std::map<ServiceKey, std::pair<double, std::unordered_set<IpAddress>>> byService;
+    std::unordered_map<uint32_t, double> bySource;
+    std::map<ServiceKey, std::pair<double, std::unordered_set<uint32_t>>> byService;
     Contributors c;
-    auto add = [&](const IpAddress& src, uint8_t proto, uint16_t port, uint64_t pk) {
+    auto add = [&](uint32_t src, uint8_t proto, uint16_t port, uint64_t pk) {
         if (pk == 0)
             return;
         bySource[src] += double(pk);
@@ -85,25 +61,27 @@ Contributors contributors(const DetectionContext& ctx, const IpAddress& dst, int
         c.packets += double(pk);
         ++c.flows;
     };
-    // Flows are ordered by start; exporters cut long flows at their active timeout (at
-    // most 30 min in practice), so nothing starting an hour before the episode reaches it.
-    constexpr int64_t kLookbackMs = 3'600'000;
-    auto first = std::lower_bound(ctx.flows.begin(), ctx.flows.end(), fromMs - kLookbackMs,
-                                  [](const FlowRecord& f, int64_t t) { return f.startMs < t; });
-    for (auto it = first; it != ctx.flows.end(); ++it) {
-        const FlowRecord& f = *it;
-        if (f.startMs >= toMs)
+    // Conversations are ordered by start; none lasts longer than the longest one.
+    auto first = std::lower_bound(ctx.conversations.begin(), ctx.conversations.end(),
+                                  fromMs - ctx.longestConversationMs,
+                                  [](const Conversation& cv, int64_t t) { return cv.startMs < t; });
+    for (auto it = first; it != ctx.conversations.end(); ++it) {
+        const Conversation& cv = *it;
+        if (cv.startMs >= toMs)
             break;
-        if (std::max(f.endMs, f.startMs) < fromMs)
+        if (cv.endMs() < fromMs)
             continue;
-        if (f.dst == dst)
-            add(f.src, f.protocol, f.dstPort, f.packets);
-        else if (f.src == dst && f.revPackets) // biflow: the reverse direction went to dst
-            add(f.dst, f.protocol, f.srcPort, f.revPackets);
+        if (cv.server == dst)
+            add(cv.client, cv.protocol, cv.serverPort, cv.packetsOut);
+        else if (cv.client == dst)
+            add(cv.server, cv.protocol, cv.clientPort, cv.packetsIn);
     }
     c.sources = bySource.size();
-    c.topSources.assign(bySource.begin(), bySource.end());
-    std::sort(c.topSources.begin(), c.topSources.end(), [](auto& a, auto& b) { return a.second > b.second; });
+    for (const auto& [src, pk] : bySource)
+        c.topSources.emplace_back(ctx.address(src), pk);
+    // Ties by address: the order must not depend on the hash map's or the ids'.
+    std::sort(c.topSources.begin(), c.topSources.end(),
+              [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
     if (c.topSources.size() > 5)
         c.topSources.resize(5);
     for (const auto& [key, v] : byService)
@@ -123,50 +101,32 @@ Contributors contributors(const DetectionContext& ctx, const IpAddress& dst, int
 
 std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const std::atomic_bool& cancel) const
 {
-    const int64_t bucketMs = m_params.bucketMs;
-    const int64_t startMs = ctx.startMs - ctx.startMs % bucketMs;
-    const size_t nBuckets = size_t(std::max<int64_t>(1, (ctx.endMs - startMs) / bucketMs + 1));
+    // The volumes were summed while the flows were read, in buckets of the analysis' settings.
+    const TrafficVolumes& volumes = ctx.volumes;
+    const int64_t bucketMs = volumes.bucketMs();
+    const int64_t startMs = volumes.startMs();
+    const size_t nBuckets = volumes.buckets();
     if (nBuckets < 10)
         return {}; // no baseline to speak of
-
-    std::unordered_map<IpAddress, Series> perDestination;
-    auto addDirection = [&](const FlowRecord& f) {
-        if (f.packets == 0 || !ctx.settings.isInternal(f.dst))
-            return;
-        auto it = perDestination.try_emplace(f.dst, nBuckets).first;
-        spread(it->second, f, startMs, bucketMs);
-        it->second.packetsByPort[f.dstPort] += double(f.packets);
-        it->second.protocols.insert(f.protocol);
-    };
-    for (const FlowRecord& f : ctx.flows) {
-        if (f.revPackets == 0 && f.revBytes == 0) {
-            addDirection(f);
-            continue;
-        }
-        // A biflow is traffic towards both ends: count each direction against its receiver.
-        FlowRecord forward = f;
-        forward.revBytes = forward.revPackets = 0;
-        addDirection(forward);
-        FlowRecord reverse = forward;
-        std::swap(reverse.src, reverse.dst);
-        std::swap(reverse.srcPort, reverse.dstPort);
-        reverse.bytes = f.revBytes;
-        reverse.packets = f.revPackets;
-        addDirection(reverse);
-    }
-    if (cancel.load())
-        return {};
-
+    const int minSources = std::min(m_params.minSources, volumes.sourceCap());
     std::vector<Finding> findings;
     const double bucketSeconds = double(bucketMs) / 1000;
-    for (auto& [dst, s] : perDestination) {
-        const double median = RobustStats::median(s.packets);
-        const double scale = std::max({1.4826 * RobustStats::mad(s.packets), 0.1 * median, 10.0});
+    for (const TrafficVolumes::Series& s : volumes.series()) {
+        if (cancel.load(std::memory_order_relaxed))
+            return {};
+        if (!ctx.isInternal(s.destination))
+            continue;
+        const IpAddress& dst = ctx.address(s.destination);
+        std::vector<double> packetSeries(nBuckets);
+        for (size_t b = 0; b < nBuckets; ++b)
+            packetSeries[b] = s.buckets[b].packets;
+        const double median = RobustStats::median(packetSeries);
+        const double scale = std::max({1.4826 * RobustStats::mad(packetSeries), 0.1 * median, 10.0});
         std::vector<Episode> episodes;
         for (size_t b = 0; b < nBuckets; ++b) {
-            const double z = (s.packets[b] - median) / scale;
-            const bool anomalous = z >= m_params.minZ && s.packets[b] / bucketSeconds >= m_params.minPacketsPerSecond
-                && int(s.sources[b].size()) >= m_params.minSources;
+            const double z = (s.buckets[b].packets - median) / scale;
+            const bool anomalous = z >= m_params.minZ && s.buckets[b].packets / bucketSeconds >= m_params.minPacketsPerSecond
+                && int(s.buckets[b].sourceCount) >= minSources;
             if (!anomalous)
                 continue;
             if (!episodes.empty() && b - episodes.back().last <= 2)
@@ -176,12 +136,10 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
         }
         for (const Episode& e : episodes) {
             double packets = 0, bytes = 0, peak = 0;
-            std::unordered_set<IpAddress> sources;
             for (size_t b = e.first; b <= e.last; ++b) {
-                packets += s.packets[b];
-                bytes += s.bytes[b];
-                peak = std::max(peak, s.packets[b]);
-                sources.insert(s.sources[b].begin(), s.sources[b].end());
+                packets += s.buckets[b].packets;
+                bytes += s.buckets[b].bytes;
+                peak = std::max(peak, s.buckets[b].packets);
             }
             const double peakPps = peak / bucketSeconds;
             const double ratio = peak / std::max(median, 1.0);
@@ -194,7 +152,7 @@ std::vector<Finding> VolumetricDetector::run(const DetectionContext& ctx, const 
             f.dst = {dst};
             f.startMs = startMs + int64_t(e.first) * bucketMs;
             f.endMs = startMs + int64_t(e.last + 1) * bucketMs;
-            const Contributors top = contributors(ctx, dst, f.startMs, f.endMs);
+            const Contributors top = contributors(ctx, s.destination, f.startMs, f.endMs);
             // A flood comes from many sources; one host sending a lot is a transfer.
             const double spreadScore = clamp01(std::log10(double(std::max<size_t>(top.topServiceSources, 1))) / 2);
             double score = 100 * (0.4 * magnitude + 0.25 * rate + 0.35 * spreadScore);

@@ -57,7 +57,7 @@ nlohmann::json JsonReport::describeAnalysis(const DetectionContext& context)
             {"internal_networks", internal},
             {"internal_networks_inferred", inferred},
             {"indicators_loaded", context.settings.indicators.size()},
-            {"flows_analysed", context.flows.size()},
+            {"flows_analysed", context.flows},
             {"duplicate_records_ignored", context.duplicateRecords},
             {"conversations", context.conversations.size()}};
 }

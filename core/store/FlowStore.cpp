@@ -938,6 +938,29 @@ void FlowStore::forEachFlowInStorageOrder(const std::function<bool(const FlowRec
     }
 }
 
+FlowStore::StorageOrder FlowStore::storageOrder() const
+{
+    // NOT INDEXED: a scan in storage order (the time index would hand the starts over sorted).
+    Statement sel(m_db, "SELECT start_ms, end_ms FROM flows NOT INDEXED");
+    StorageOrder o;
+    int64_t latest = INT64_MIN, first = INT64_MAX, last = INT64_MIN;
+    while (sel.step()) {
+        const int64_t start = sel.integer(0);
+        if (start >= latest)
+            latest = start;
+        else
+            o.startLagMs = std::max(o.startLagMs, latest - start);
+        first = std::min(first, start);
+        last = std::max(last, sel.integer(1));
+        ++o.flows;
+    }
+    if (o.flows) {
+        o.startMs = first;
+        o.endMs = last;
+    }
+    return o;
+}
+
 int64_t FlowStore::forEachFlowAfter(int64_t afterId, const std::function<bool(const FlowRecord&)>& fn) const
 {
     Statement sel(m_db, (std::string(kSelectFlows) + " WHERE f.id > ? ORDER BY f.id").c_str());

@@ -136,6 +136,17 @@ public:
     // The same flows in storage (import) order: a sequential table scan, several times faster
     // than walking the time index, for readers that sort in memory (the detectors).
     void forEachFlowInStorageOrder(const std::function<bool(const FlowRecord&)>& fn) const;
+    // For readers in storage order that need start order (the detectors): how far a flow's
+    // start lags behind the latest start stored before it (0 when storage order is start
+    // order; they hold back this much), with the flow count and time span. One pass over the
+    // two time columns, cheaper than summary()'s sums.
+    struct StorageOrder {
+        uint64_t flows = 0;
+        int64_t startMs = 0;
+        int64_t endMs = 0;
+        int64_t startLagMs = 0;
+    };
+    StorageOrder storageOrder() const;
     // Flows stored after the one with row id afterId, in storage order (the
     // primary key: no index needed); returns the last id read. Follows a live case.
     int64_t forEachFlowAfter(int64_t afterId, const std::function<bool(const FlowRecord&)>& fn) const;

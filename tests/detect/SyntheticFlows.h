@@ -1,7 +1,7 @@
 #pragma once
 // Small synthetic traffic for detector tests: records, answered connections,
 // and a detection context built the way the engine builds it.
-#include "detect/ConversationBuilder.h"
+#include "detect/ContextBuilder.h"
 #include "detect/DetectionContext.h"
 
 #include <algorithm>
@@ -43,20 +43,13 @@ inline void connection(std::vector<FlowRecord>& out, const char* client, uint16_
 inline DetectionContext contextOf(std::vector<FlowRecord> flows, const DetectionSettings& settings = {})
 {
     std::stable_sort(flows.begin(), flows.end(), [](auto& a, auto& b) { return a.startMs < b.startMs; });
-    DetectionContext ctx;
-    ctx.settings = settings;
-    ConversationBuilder builder;
-    ctx.startMs = flows.front().startMs;
-    ctx.endMs = 0;
-    for (const auto& f : flows) {
+    int64_t endMs = 0;
+    for (const auto& f : flows)
+        endMs = std::max(endMs, f.endMs);
+    ContextBuilder builder(settings, flows.front().startMs, endMs, flows.size());
+    for (const auto& f : flows)
         builder.add(f);
-        ctx.endMs = std::max(ctx.endMs, f.endMs);
-    }
-    ctx.conversations = builder.take();
-    std::sort(ctx.conversations.begin(), ctx.conversations.end(),
-              [](const Conversation& a, const Conversation& b) { return a.startMs < b.startMs; });
-    ctx.flows = std::move(flows);
-    return ctx;
+    return builder.finish();
 }
 
 inline const Finding* findType(const std::vector<Finding>& all, const std::string& type, const std::string& src)

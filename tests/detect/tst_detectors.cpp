@@ -114,17 +114,17 @@ private slots:
         const auto ctx = contextOf(flows);
         QCOMPARE(ctx.conversations.size(), size_t(3));
         const Conversation& web = ctx.conversations[0];
-        QCOMPARE(web.client.toString(), std::string("10.0.0.5"));
+        QCOMPARE(ctx.address(web.client).toString(), std::string("10.0.0.5"));
         QCOMPARE(web.serverPort, uint16_t(443));
         QCOMPARE(web.bytesOut, uint64_t(700));
         QCOMPARE(web.bytesIn, uint64_t(5000));
         QVERIFY(!web.failedAttempt());
         const Conversation& probe = ctx.conversations[1];
-        QCOMPARE(probe.client.toString(), std::string("10.0.8.14"));
+        QCOMPARE(ctx.address(probe.client).toString(), std::string("10.0.8.14"));
         QVERIFY(!probe.answered());
         QVERIFY(probe.failedAttempt());
         const Conversation& biflow = ctx.conversations[2];
-        QCOMPARE(biflow.packetsIn, uint64_t(7));
+        QCOMPARE(biflow.packetsIn, uint32_t(7));
         QCOMPARE(biflow.serverPort, uint16_t(8443));
     }
 

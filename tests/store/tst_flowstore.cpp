@@ -75,11 +75,62 @@ private slots:
         // The analysis sees what the network carried.
         std::atomic_bool cancel{false};
         const DetectionContext ctx = DetectorEngine::buildContext(*store, DetectionSettings{}, cancel);
-        QCOMPARE(ctx.flows.size(), size_t(2));
-        QCOMPARE(ctx.flows[0].bytes, uint64_t(100100));
-        QCOMPARE(ctx.flows[0].packets, uint64_t(300));
-        QCOMPARE(ctx.flows[0].revBytes, uint64_t(100));
-        QCOMPARE(ctx.flows[1].bytes, uint64_t(1002)); // unsampled: unchanged
+        QCOMPARE(ctx.flows, uint64_t(2));
+        QCOMPARE(ctx.conversations.size(), size_t(2));
+        QCOMPARE(ctx.conversations[0].bytesOut, uint64_t(100100));
+        QCOMPARE(ctx.conversations[0].packetsOut, uint32_t(300));
+        QCOMPARE(ctx.conversations[0].bytesIn, uint64_t(100));
+        QCOMPARE(ctx.conversations[1].bytesOut, uint64_t(1002)); // unsampled: unchanged
+    }
+
+    void detectorsSeeStartOrderWhateverTheStorageOrder()
+    {
+        // Exporters write a flow when it ends: storage order is not start order. The reply of
+        // a connection stored after a later connection must still join it, and the context
+        // must be in start order.
+        std::string error;
+        auto store = FlowStore::open(path("lag.flowsift"), error);
+        QVERIFY2(store, error.c_str());
+        const int64_t id = store->beginImport({0, "lag.pcap", 1, "lag1", "pcap-netflow", 0, 0, 0, 0, {}});
+        const auto at = [](int i, int64_t offsetMs) {
+            FlowRecord f = makeFlow(i);
+            f.startMs = 1772438400000 + offsetMs;
+            f.endMs = f.startMs + 500;
+            f.revBytes = 0;
+            return f;
+        };
+        FlowRecord late = at(1, 20'000);
+        FlowRecord request = at(2, 10'000);
+        FlowRecord reply = at(2, 10'200);
+        std::swap(reply.src, reply.dst);
+        std::swap(reply.srcPort, reply.dstPort);
+        reply.bytes = 5000;
+        reply.packets = 5;
+        FlowRecord early = at(3, 0);
+        QVERIFY(store->insertFlows({late, request, reply, early}));
+        QVERIFY(store->commitImport(id, 4, 4, 0, {}));
+        const FlowStore::StorageOrder order = store->storageOrder();
+        QCOMPARE(order.startLagMs, int64_t(20'000)); // early lags late by 20 s
+        QCOMPARE(order.flows, uint64_t(4));
+        QCOMPARE(order.startMs, early.startMs);
+        QCOMPARE(order.endMs, late.endMs);
+
+        std::atomic_bool cancel{false};
+        const DetectionContext ctx = DetectorEngine::buildContext(*store, DetectionSettings{}, cancel);
+        QCOMPARE(ctx.flows, uint64_t(4));
+        QCOMPARE(ctx.conversations.size(), size_t(3));
+        QCOMPARE(ctx.conversations[0].startMs, early.startMs);
+        QCOMPARE(ctx.conversations[1].startMs, request.startMs);
+        QCOMPARE(ctx.conversations[2].startMs, late.startMs);
+        const Conversation& joined = ctx.conversations[1];
+        QCOMPARE(joined.records, 2u);
+        QCOMPARE(ctx.address(joined.client).toString(), std::string("10.0.0.3"));
+        QCOMPARE(joined.bytesIn, uint64_t(5000));
+        QVERIFY(!joined.failedAttempt());
+        // Grouped by client, in start order.
+        const auto [first, last] = ctx.byClient(joined.client);
+        QCOMPARE(last - first, std::ptrdiff_t(1));
+        QCOMPARE(*first, 1u);
     }
 
     void flowsRoundTripThroughACommittedImport()
