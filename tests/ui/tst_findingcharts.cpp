@@ -149,7 +149,7 @@ void TestFindingCharts::beaconHistogramPeaksAtTheLabelledPeriod()
     QVERIFY(f);
     const FindingFlows flows = FindingFlowsLoader::load(m_case, *f);
     QVERIFY2(flows.ok(), qPrintable(flows.error));
-    const BeaconIntervals b = BeaconIntervals::compute(*f, flows.conversations);
+    const BeaconIntervals b = BeaconIntervals::compute(*f, flows);
     // Connections, not records: 206 labelled connections, each one beat, as the detector counted them.
     QCOMPARE(b.beats.size(), size_t(206));
     QCOMPARE(b.beats.size(), f->evidence.at("beats").get<size_t>());
@@ -187,7 +187,7 @@ void TestFindingCharts::slowBeaconShowsItsMissedBeat()
 {
     const Finding* f = find("beacon", "", "10.0.6.41", "203.0.113.201");
     QVERIFY(f);
-    const BeaconIntervals b = BeaconIntervals::compute(*f, FindingFlowsLoader::load(m_case, *f).conversations);
+    const BeaconIntervals b = BeaconIntervals::compute(*f, FindingFlowsLoader::load(m_case, *f));
     // 45 connections, one beat dropped: one interval of about two periods.
     QCOMPARE(b.beats.size(), size_t(45));
     QVERIFY(std::abs(b.binCentre(size_t(b.dominantBin())) - 300) <= 0.3 * 300);
@@ -204,7 +204,7 @@ void TestFindingCharts::horizontalScanFanOut()
     QCOMPARE(f->dstPorts, std::vector<uint16_t>{445});
     const FindingFlows flows = FindingFlowsLoader::load(m_case, *f);
     QVERIFY2(flows.ok(), qPrintable(flows.error));
-    const ScanTargets s = ScanTargets::compute(*f, flows.conversations);
+    const ScanTargets s = ScanTargets::compute(*f, flows);
     // Every host the scanner tried on 445 (from the store, by the finding's own filter), 254 by the label.
     const size_t stored = distinctDestinations(m_case, f->filter);
     QCOMPARE(stored, size_t(254));
@@ -253,7 +253,7 @@ void TestFindingCharts::verticalScanFanOutAndMatrix()
 {
     const Finding* f = find("port_scan", "vertical", "10.0.8.14", "10.0.0.10");
     QVERIFY(f);
-    const ScanTargets s = ScanTargets::compute(*f, FindingFlowsLoader::load(m_case, *f).conversations);
+    const ScanTargets s = ScanTargets::compute(*f, FindingFlowsLoader::load(m_case, *f));
     QVERIFY(s.vertical);
     QCOMPARE(s.targets.size(), size_t(1024)); // ports 1–1024
     QCOMPARE(s.targets.size(), f->evidence.at("targets").get<size_t>());

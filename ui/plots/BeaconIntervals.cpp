@@ -18,17 +18,17 @@ double quantile(std::vector<double> v, double q)
 
 } // namespace
 
-BeaconIntervals BeaconIntervals::compute(const Finding& f, const std::vector<Conversation>& conversations,
+BeaconIntervals BeaconIntervals::compute(const Finding& f, const FindingFlows& flows,
                                          int64_t beatMergeMs)
 {
     BeaconIntervals out;
     if (f.src && !f.dst.empty())
         out.pair = QString::fromStdString(f.src->toString()) + QStringLiteral(" → ")
             + QString::fromStdString(f.dst.front().toString());
-    for (const Conversation& c : conversations) {
-        if (f.src && c.client != *f.src)
+    for (const Conversation& c : flows.conversations) {
+        if (f.src && flows.address(c.client) != *f.src)
             continue;
-        if (!f.dst.empty() && c.server != f.dst.front())
+        if (!f.dst.empty() && flows.address(c.server) != f.dst.front())
             continue;
         if (c.protocol != 6 && c.protocol != 17)
             continue;

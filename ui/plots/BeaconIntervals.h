@@ -2,6 +2,7 @@
 
 #include "detect/Conversation.h"
 #include "model/Finding.h"
+#include "plots/FindingFlows.h"
 
 #include <QString>
 
@@ -23,7 +24,7 @@ public:
     };
 
     // conversations: the pair's connections by start time (other pairs are skipped).
-    static BeaconIntervals compute(const Finding& finding, const std::vector<Conversation>& conversations,
+    static BeaconIntervals compute(const Finding& finding, const FindingFlows& flows,
                                    int64_t beatMergeMs = 2000);
 
     QString pair; // "10.0.5.23 → 203.0.113.77"

@@ -152,11 +152,11 @@ void FindingChartView::showFlows(const FindingFlows& flows)
     const Finding& f = *m_finding;
     switch (m_chart) {
     case Chart::BeaconHistogram:
-        m_beacon->setIntervals(BeaconIntervals::compute(f, flows.conversations));
+        m_beacon->setIntervals(BeaconIntervals::compute(f, flows));
         m_stack->setCurrentIndex(BeaconPage);
         break;
     case Chart::FanOut: {
-        const ScanTargets targets = ScanTargets::compute(f, flows.conversations);
+        const ScanTargets targets = ScanTargets::compute(f, flows);
         m_fanOut->setTargets(targets);
         m_matrix->setTargets(targets);
         const bool matrix = f.subtype == "vertical";
@@ -191,10 +191,10 @@ void FindingChartView::renderFindingChart(QPainter* painter, const QRectF& targe
     }
     switch (chartFor(f)) {
     case Chart::BeaconHistogram:
-        BeaconHistogramPlot::render(painter, target, BeaconIntervals::compute(f, flows.conversations));
+        BeaconHistogramPlot::render(painter, target, BeaconIntervals::compute(f, flows));
         break;
     case Chart::FanOut: {
-        const ScanTargets targets = ScanTargets::compute(f, flows.conversations);
+        const ScanTargets targets = ScanTargets::compute(f, flows);
         if (f.subtype == "vertical") {
             const double half = target.width() / 2;
             FanOutGraph::render(painter, QRectF(target.left(), target.top(), half - 4, target.height()), targets);

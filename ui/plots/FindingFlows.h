@@ -1,5 +1,6 @@
 #pragma once
 
+#include "detect/AddressBook.h"
 #include "detect/Conversation.h"
 #include "model/FlowRecord.h"
 
@@ -19,8 +20,10 @@ struct FindingFlows {
     int64_t endMs = 0;
     std::vector<FlowRecord> flows;           // by start time
     std::vector<Conversation> conversations; // the finding's connections only, by start time
+    AddressBook addresses;                   // the conversations' client and server ids
     uint64_t duplicates = 0;                 // records another exporter already reported: left out
     bool truncated = false;                  // more flows matched than FindingFlowsLoader::kMaxFlows
 
     bool ok() const { return error.isEmpty(); }
+    const IpAddress& address(uint32_t id) const { return addresses.address(id); }
 };

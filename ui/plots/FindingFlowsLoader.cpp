@@ -1,6 +1,6 @@
 #include "plots/FindingFlowsLoader.h"
 
-#include "detect/ConversationBuilder.h"
+#include "detect/ContextBuilder.h"
 #include "detect/FlowDeduplicator.h"
 #include "model/TextFormat.h"
 #include "query/FlowFilter.h"
@@ -100,8 +100,16 @@ FindingFlows FindingFlowsLoader::load(const QString& casePath, const Finding& f,
     selection.filter = &*filter;
     selection.startMs = out.startMs;
     selection.endMs = out.endMs;
+    // The detectors' own context builder joins the records into connections,
+    // so the chart counts what the detector counted.
+    int64_t spanStart = out.startMs, spanEnd = out.endMs;
+    if (spanStart == 0 && spanEnd == 0) {
+        const FlowStore::Summary summary = store->summary();
+        spanStart = summary.startMs;
+        spanEnd = summary.endMs;
+    }
     FlowDeduplicator dedup;
-    ConversationBuilder builder;
+    ContextBuilder builder(DetectionSettings{}, spanStart, spanEnd);
     uint64_t read = 0;
     store->forEachFlowMatching(selection, [&](const FlowRecord& raw, int64_t) {
         if (cancel && cancel->load(std::memory_order_relaxed))
@@ -110,10 +118,11 @@ FindingFlows FindingFlowsLoader::load(const QString& casePath, const Finding& f,
             out.truncated = true;
             return false;
         }
-        if (dedup.isDuplicate(raw))
+        const CompactFlow compact = builder.compact(raw);
+        if (dedup.isDuplicate(compact))
             return true;
         out.flows.push_back(raw.scaledBySampling());
-        builder.add(out.flows.back());
+        builder.add(compact);
         return true;
     });
     if (cancel && cancel->load()) {
@@ -122,7 +131,9 @@ FindingFlows FindingFlowsLoader::load(const QString& casePath, const Finding& f,
         return out;
     }
     out.duplicates = dedup.duplicates();
-    out.conversations = builder.take();
+    DetectionContext ctx = builder.finish();
+    out.conversations = std::move(ctx.conversations);
+    out.addresses = std::move(ctx.addresses);
     std::stable_sort(out.conversations.begin(), out.conversations.end(),
                      [](const Conversation& a, const Conversation& b) { return a.startMs < b.startMs; });
     return out;

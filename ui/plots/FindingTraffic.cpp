@@ -140,8 +140,8 @@ FindingTraffic FindingTraffic::compute(const Finding& f, const FindingFlows& flo
         out.title = tr("Traffic of the long sessions");
         const double threshold = f.evidence.is_object() ? f.evidence.value("threshold_seconds", 1500.0) : 1500.0;
         for (const Conversation& c : flows.conversations)
-            if (double(c.endMs - c.startMs) >= threshold * 1000)
-                out.sessions.emplace_back(c.startMs, c.endMs);
+            if (double(c.durationMs) >= threshold * 1000)
+                out.sessions.emplace_back(c.startMs, c.endMs());
     } else if (f.type == "indicator") {
         out.title = tr("Traffic with %1").arg(QString::fromStdString(f.filter));
     } else {

@@ -44,7 +44,7 @@ QString ScanTargets::outcomeText(Outcome o)
     return QCoreApplication::translate("ScanTargets", "not probed");
 }
 
-ScanTargets ScanTargets::compute(const Finding& f, const std::vector<Conversation>& conversations)
+ScanTargets ScanTargets::compute(const Finding& f, const FindingFlows& flows)
 {
     ScanTargets out;
     out.vertical = f.subtype == "vertical";
@@ -62,27 +62,30 @@ ScanTargets ScanTargets::compute(const Finding& f, const std::vector<Conversatio
     std::map<std::pair<IpAddress, uint16_t>, Target> byTarget;
     std::map<std::pair<IpAddress, uint16_t>, Outcome> cells;
     std::set<IpAddress> clients;
-    for (const Conversation& c : conversations) {
-        if (f.protocol && c.protocol != f.protocol)
+    for (const Conversation& cv : flows.conversations) {
+        if (f.protocol && cv.protocol != f.protocol)
             continue;
+        const IpAddress& client = flows.address(cv.client);
+        const IpAddress& server = flows.address(cv.server);
+        const Conversation& c = cv;
         if (distributed) {
-            if (c.serverPort != port || (!sources.empty() && !sources.count(c.client)))
+            if (c.serverPort != port || (!sources.empty() && !sources.count(client)))
                 continue;
             if (c.startMs < f.startMs || c.startMs > f.endMs)
                 continue;
         } else {
-            if (f.src && c.client != *f.src)
+            if (f.src && client != *f.src)
                 continue;
-            if (out.vertical ? (!f.dst.empty() && c.server != f.dst.front()) : c.serverPort != port)
+            if (out.vertical ? (!f.dst.empty() && server != f.dst.front()) : c.serverPort != port)
                 continue;
         }
-        clients.insert(c.client);
+        clients.insert(client);
         ++out.attempts;
-        const auto key = out.vertical ? std::make_pair(c.server, c.serverPort) : std::make_pair(c.server, uint16_t(0));
+        const auto key = out.vertical ? std::make_pair(server, c.serverPort) : std::make_pair(server, uint16_t(0));
         auto [it, fresh] = byTarget.try_emplace(key);
         Target& t = it->second;
         if (fresh) {
-            t.host = c.server;
+            t.host = server;
             t.port = out.vertical ? c.serverPort : 0;
             t.firstMs = c.startMs;
             t.outcome = Outcome::None;
@@ -92,7 +95,7 @@ ScanTargets ScanTargets::compute(const Finding& f, const std::vector<Conversatio
         t.failed += c.failedAttempt() ? 1 : 0;
         const Outcome o = outcomeOf(c);
         t.outcome = std::max(t.outcome, o);
-        Outcome& cell = cells[{c.server, c.serverPort}];
+        Outcome& cell = cells[{server, c.serverPort}];
         cell = std::max(cell, o);
     }
     out.sourceLabel = distributed

@@ -2,6 +2,7 @@
 
 #include "detect/Conversation.h"
 #include "model/Finding.h"
+#include "plots/FindingFlows.h"
 
 #include <QString>
 
@@ -33,7 +34,7 @@ public:
         size_t answered = 0;
     };
 
-    static ScanTargets compute(const Finding& finding, const std::vector<Conversation>& conversations);
+    static ScanTargets compute(const Finding& finding, const FindingFlows& flows);
 
     bool vertical = false;
     QString sourceLabel; // the scanner, or "N sources" for a distributed scan
