@@ -19,16 +19,6 @@
 
 namespace {
 
-QColor colourOf(ScanTargets::Outcome o)
-{
-    switch (o) {
-    case ScanTargets::Outcome::Open: return PlotStyle::openColor();
-    case ScanTargets::Outcome::Refused: return PlotStyle::refusedColor();
-    case ScanTargets::Outcome::Silent: return PlotStyle::silentColor();
-    case ScanTargets::Outcome::None: break;
-    }
-    return PlotStyle::noneColor();
-}
 
 QString targetName(const ScanTargets& s, const ScanTargets::Target& t)
 {
@@ -175,7 +165,7 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
                 continue;
             }
             const ScanTargets::Target& t = *place.target;
-            const QColor c = colourOf(t.outcome);
+            const QColor c = ScanTargets::outcomeColour(t.outcome);
             QColor edgeColour = c;
             edgeColour.setAlpha(t.outcome == ScanTargets::Outcome::Silent ? 60 : 170);
             auto* edge = scene->addLine(QLineF(QPointF(0, 0), at), QPen(edgeColour, t.outcome == ScanTargets::Outcome::Open ? 1.6 : 0.8));
@@ -264,7 +254,7 @@ size_t FanOutGraph::buildScene(QGraphicsScene* scene, const ScanTargets& s)
     heading->setPos(x, ly - 4);
     ly += px(12) * 1.8;
     for (const auto& [o, n] : rows) {
-        const QColor c = colourOf(o);
+        const QColor c = ScanTargets::outcomeColour(o);
         const double d = px(10);
         scene->addEllipse(x, ly + (row - d) / 2 - 1, d, d, QPen(c.darker(140), 0.8), c);
         auto* t = addText(scene, tr("%1: %2").arg(ScanTargets::outcomeText(o), locale.toString(qulonglong(n))), px(11), false);

@@ -12,16 +12,6 @@
 
 namespace {
 
-QColor colourOf(ScanTargets::Outcome o)
-{
-    switch (o) {
-    case ScanTargets::Outcome::Open: return PlotStyle::openColor();
-    case ScanTargets::Outcome::Refused: return PlotStyle::refusedColor();
-    case ScanTargets::Outcome::Silent: return PlotStyle::silentColor();
-    case ScanTargets::Outcome::None: break;
-    }
-    return PlotStyle::noneColor();
-}
 
 // Where things go in a rect: title and legend on top, row labels left, column labels below.
 struct Geometry {
@@ -129,7 +119,7 @@ void PortHostMatrix::paint(QPainter* painter, const QRectF& rect, const ScanTarg
     for (ScanTargets::Outcome o : {ScanTargets::Outcome::Open, ScanTargets::Outcome::Refused,
                                    ScanTargets::Outcome::Silent, ScanTargets::Outcome::None}) {
         const QRectF sw(lx, rect.top() + 28, 11, 11);
-        painter->fillRect(sw, colourOf(o));
+        painter->fillRect(sw, ScanTargets::outcomeColour(o));
         painter->setPen(QColor(0xa0, 0xa0, 0xa0));
         painter->drawRect(sw);
         painter->setPen(Qt::black);
@@ -155,7 +145,7 @@ void PortHostMatrix::paint(QPainter* painter, const QRectF& rect, const ScanTarg
             if (col > 0 && (col == g.cols || o != runOutcome)) {
                 painter->fillRect(QRectF(g.grid.left() + runStart * g.cellW, g.grid.top() + row * g.cellH,
                                          (col - runStart) * g.cellW, g.cellH),
-                                  colourOf(runOutcome));
+                                  ScanTargets::outcomeColour(runOutcome));
                 runStart = col;
             }
             runOutcome = o;

@@ -1,5 +1,7 @@
 #include "plots/ScanTargets.h"
 
+#include "plots/PlotStyle.h"
+
 #include "models/FindingsModel.h"
 
 #include <QCoreApplication>
@@ -32,6 +34,17 @@ QString subnetOf(const IpAddress& a)
 }
 
 } // namespace
+
+QColor ScanTargets::outcomeColour(Outcome o)
+{
+    switch (o) {
+    case Outcome::Open: return PlotStyle::openColor();
+    case Outcome::Refused: return PlotStyle::refusedColor();
+    case Outcome::Silent: return PlotStyle::silentColor();
+    case Outcome::None: break;
+    }
+    return PlotStyle::noneColor();
+}
 
 QString ScanTargets::outcomeText(Outcome o)
 {

@@ -4,6 +4,7 @@
 #include "model/Finding.h"
 #include "plots/FindingFlows.h"
 
+#include <QColor>
 #include <QString>
 
 #include <cstdint>
@@ -53,4 +54,6 @@ public:
     size_t failedTargets() const;
     size_t count(Outcome o) const;
     static QString outcomeText(Outcome o);
+    // The colour the fan-out graph and the matrix give an outcome (PlotStyle's palette).
+    static QColor outcomeColour(Outcome o);
 };

@@ -1,5 +1,7 @@
 #include "util/ServiceNames.h"
 
+#include "util/DisplayFormat.h"
+
 #include <QHash>
 #include <QMutex>
 
@@ -10,16 +12,9 @@
 
 QString ServiceNames::protocolName(uint8_t protocol)
 {
-    switch (protocol) {
-    case 1: return QStringLiteral("ICMP");
-    case 6: return QStringLiteral("TCP");
-    case 17: return QStringLiteral("UDP");
-    case 47: return QStringLiteral("GRE");
-    case 50: return QStringLiteral("ESP");
-    case 58: return QStringLiteral("ICMPv6");
-    case 132: return QStringLiteral("SCTP");
-    default: return QStringLiteral("proto %1").arg(protocol);
-    }
+    // Named as in the flows table; a bare number would read as a port here.
+    const QString name = DisplayFormat::protocol(protocol);
+    return name == QString::number(protocol) ? QStringLiteral("proto %1").arg(protocol) : name;
 }
 
 QString ServiceNames::portText(uint16_t port, uint8_t protocol)
