@@ -17,6 +17,7 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
@@ -67,6 +68,7 @@ private slots:
     void contextFiltersSelectTheCellValue();
     void hostDrillDownOfTheBeaconHost();
     void hostListIsRankedAndSearches();
+    void csvExportStreamsTheWholeSelectionInOrder();
 
 private:
     // Waits for the model's current selection to be read.
@@ -522,6 +524,47 @@ void TestFlowsView::hostListIsRankedAndSearches()
     QVERIFY(panel.messageLabel()->text().contains(QStringLiteral("192.0.2.99")));
     panel.searchEdit()->clear();
     shoot(panel, "hosts-panel");
+}
+
+void TestFlowsView::csvExportStreamsTheWholeSelectionInOrder()
+{
+    FlowsView view;
+    QSignalSpy loaded(view.model(), &FlowsTableModel::selectionLoaded);
+    view.setCasePath(m_case);
+    QVERIFY(waitLoaded(view.model(), loaded));
+    loaded.clear();
+    view.setFilterText(QStringLiteral("src host 10.0.5.23"));
+    QVERIFY(waitLoaded(view.model(), loaded));
+    loaded.clear();
+    view.table()->sortByColumn(FlowsTableModel::BytesColumn, Qt::DescendingOrder);
+    QVERIFY(waitLoaded(view.model(), loaded));
+
+    // What the store holds for that host: the count and the bytes, largest first.
+    FlowFilter::Error error;
+    const auto filter = FlowFilter::parse("src host 10.0.5.23", error);
+    QVERIFY(filter);
+    std::vector<uint64_t> expected;
+    m_store->forEachFlowMatching({&*filter, 0, 0}, [&](const FlowRecord& r, int64_t) {
+        expected.push_back(r.bytes);
+        return true;
+    });
+    std::sort(expected.rbegin(), expected.rend());
+    QVERIFY(expected.size() > FlowsTableModel::kPageRows); // more than the view ever held at once
+
+    const QString path = m_dir.filePath(QStringLiteral("flows.csv"));
+    QString failure;
+    QVERIFY2(FlowsTableModel::writeCsv(view.model()->currentExport(), path, failure), qPrintable(failure));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), int(expected.size()) + 1);
+    QVERIFY(lines.first().startsWith(FlowsTableModel::columnName(0)));
+    for (size_t i = 0; i < expected.size(); ++i) {
+        const QStringList fields = lines[int(i) + 1].split(QLatin1Char(','));
+        QCOMPARE(fields.size(), int(FlowsTableModel::ColumnCount));
+        QCOMPARE(fields[FlowsTableModel::SourceColumn], QStringLiteral("10.0.5.23"));
+        QCOMPARE(fields[FlowsTableModel::BytesColumn].toULongLong(), expected[i]);
+    }
 }
 
 QTEST_MAIN(TestFlowsView)

@@ -76,6 +76,20 @@ public:
     static QString filterFor(const FlowRecord& flow, int column);
     static QString displayText(const FlowRecord& flow, int column);
 
+    // Every flow of the current selection in the current order as CSV, read
+    // from the case on its own connection (not the pages the view holds), so
+    // that a table of millions exports whole. Blocking: call it off the UI thread.
+    struct Export {
+        QString casePath;
+        QString expression;
+        int64_t startMs = 0;
+        int64_t endMs = 0;
+        int sortColumn = StartColumn;
+        Qt::SortOrder sortOrder = Qt::AscendingOrder;
+    };
+    Export currentExport() const;
+    static bool writeCsv(const Export& selection, const QString& path, QString& error);
+
 signals:
     void loadingChanged(bool loading);
     // The new selection or order is in place: rowCount() is its number of flows.

@@ -9,6 +9,7 @@
 #include "dialogs/SettingsDialog.h"
 #include "models/FindingsFilterProxy.h"
 #include "models/FindingsModel.h"
+#include "models/FlowsTableModel.h"
 #include "plots/TimelinePlot.h"
 #include "util/DisplayFormat.h"
 #include "widgets/FindingDetailsView.h"
@@ -1148,8 +1149,27 @@ void MainWindow::exportTableCsv(const QString& path)
 {
     QTableView* table = currentTable();
     QString error;
-    // The rows as the view shows them (filtered, sorted); a model of its own
-    // over a big store streams its rows through CsvWriter::writeRows instead.
+    // A flows table holds only the pages in view: its whole selection is
+    // streamed from the case, in its order, off the UI thread.
+    if (auto* flows = table ? qobject_cast<FlowsTableModel*>(table->model()) : nullptr) {
+        const FlowsTableModel::Export selection = flows->currentExport();
+        auto* watcher = new QFutureWatcher<QString>(this);
+        connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+            const QString failure = watcher->result();
+            watcher->deleteLater();
+            m_stageLabel->setText(failure.isEmpty() ? tr("Table written to %1").arg(QFileInfo(path).fileName()) : QString());
+            if (!failure.isEmpty())
+                showError(tr("Export failed"), failure);
+            emit tableExported(path, failure.isEmpty());
+        });
+        m_stageLabel->setText(tr("Writing %1 flows…").arg(numberLocale().toString(qulonglong(flows->totalRows()))));
+        watcher->setFuture(QtConcurrent::run([selection, path]() -> QString {
+            QString failure;
+            return FlowsTableModel::writeCsv(selection, path, failure) ? QString() : failure;
+        }));
+        return;
+    }
+    // The rows as the view shows them (filtered, sorted).
     const bool ok = table && table->model() ? CsvWriter::writeModel(*table->model(), path, error)
                                             : (error = tr("This tab has no table to export."), false);
     m_stageLabel->setText(ok ? tr("Table written to %1").arg(QFileInfo(path).fileName()) : QString());
