@@ -494,3 +494,16 @@ bool DetectionConfig::loadIndicatorFiles(DetectionSettings& settings, std::vecto
         }
     return true;
 }
+
+DetectionSettings DetectionConfig::fromAnalysis(const nlohmann::json& analysis)
+{
+    DetectionSettings settings;
+    std::string ignored;
+    if (analysis.is_object() && analysis.contains("configuration"))
+        apply(analysis["configuration"], settings, "analysis", ignored);
+    if (analysis.is_object() && analysis.contains("internal_networks_inferred"))
+        for (const auto& net : analysis["internal_networks_inferred"])
+            if (IpPrefix p; net.is_string() && IpPrefix::parse(net.get<std::string>(), p))
+                settings.inferredNetworks.push_back(p);
+    return settings;
+}

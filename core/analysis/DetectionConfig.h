@@ -16,6 +16,10 @@
 class DetectionConfig final {
 public:
     static nlohmann::json toJson(const DetectionSettings& settings);
+    // The settings an analysis ran with, from the record stored with its
+    // findings (FlowStore::analysis(): configuration and the internal networks
+    // learnt from the traffic); defaults where the record says nothing.
+    static DetectionSettings fromAnalysis(const nlohmann::json& analysis);
     // Applies the keys of config over settings. where names the source in errors.
     static bool apply(const nlohmann::json& config, DetectionSettings& settings, const std::string& where,
                       std::string& error);

@@ -102,14 +102,7 @@ nlohmann::json JsonReport::build(const FlowStore& store, const std::vector<Findi
     }
     // The analysis as run now, or as stored with the case's findings.
     const nlohmann::json analysis = options.analysis.is_null() ? store.analysis() : options.analysis;
-    DetectionSettings settings;
-    std::string ignored;
-    if (analysis.is_object() && analysis.contains("configuration"))
-        DetectionConfig::apply(analysis["configuration"], settings, "analysis", ignored);
-    if (analysis.is_object() && analysis.contains("internal_networks_inferred"))
-        for (const auto& net : analysis["internal_networks_inferred"])
-            if (IpPrefix p; net.is_string() && IpPrefix::parse(net.get<std::string>(), p))
-                settings.inferredNetworks.push_back(p);
+    const DetectionSettings settings = DetectionConfig::fromAnalysis(analysis);
     nlohmann::json hosts = nlohmann::json::array();
     for (const HostScore& h : HostRanking::rank(findings, settings)) {
         if (hosts.size() == kHostsListed)
