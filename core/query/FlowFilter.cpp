@@ -446,13 +446,31 @@ void sql(const Node& n, FlowFilter::Sql& out)
         }
     };
     switch (n.kind) {
-    case Kind::And: case Kind::Or:
+    case Kind::And: case Kind::Or: {
+        // A chain of one operator is written flat, "(a OR b OR c ...)": nested
+        // pairs would nest parentheses once per term, and SQLite's parser stack
+        // overflows at about a hundred (a pasted list of hosts).
+        std::vector<const Node*> terms;
+        std::vector<const Node*> pending{n.b.get(), n.a.get()};
+        while (!pending.empty()) {
+            const Node* t = pending.back();
+            pending.pop_back();
+            if (t->kind == n.kind) {
+                pending.push_back(t->b.get());
+                pending.push_back(t->a.get());
+            } else {
+                terms.push_back(t);
+            }
+        }
         out.where += '(';
-        sql(*n.a, out);
-        out.where += n.kind == Kind::And ? " AND " : " OR ";
-        sql(*n.b, out);
+        for (size_t i = 0; i < terms.size(); ++i) {
+            if (i)
+                out.where += n.kind == Kind::And ? " AND " : " OR ";
+            sql(*terms[i], out);
+        }
         out.where += ')';
         break;
+    }
     case Kind::Not:
         out.where += "(NOT ";
         sql(*n.a, out);
@@ -524,6 +542,25 @@ FlowFilter::FlowFilter(FlowFilter&&) noexcept = default;
 FlowFilter& FlowFilter::operator=(FlowFilter&&) noexcept = default;
 FlowFilter::~FlowFilter() = default;
 
+namespace {
+
+// How deep the SQL form nests: a chain of one operator is written flat
+// (see sql()), every other operator adds a level.
+int sqlDepth(const FlowFilter::Node& n, FlowFilter::Node::Kind parent = FlowFilter::Node::Kind::Any)
+{
+    using Kind = FlowFilter::Node::Kind;
+    switch (n.kind) {
+    case Kind::And: case Kind::Or: {
+        const int own = n.kind == parent ? 0 : 1;
+        return own + std::max(sqlDepth(*n.a, n.kind), sqlDepth(*n.b, n.kind));
+    }
+    case Kind::Not: return 1 + sqlDepth(*n.a);
+    default: return 0;
+    }
+}
+
+} // namespace
+
 std::optional<FlowFilter> FlowFilter::parse(const std::string& text, Error& error)
 {
     if (text.size() > 64 * 1024) {
@@ -543,6 +580,11 @@ std::optional<FlowFilter> FlowFilter::parse(const std::string& text, Error& erro
     std::unique_ptr<Node> root = parser.parseAll();
     if (!root)
         return std::nullopt;
+    // SQLite's parser gives up at about a hundred nested levels.
+    if (sqlDepth(*root) > 64) {
+        error = {0, "the filter nests more than 64 levels deep (not and parentheses)"};
+        return std::nullopt;
+    }
     return FlowFilter(text, std::move(root));
 }
 
