@@ -75,6 +75,9 @@ FlowsView::FlowsView(QWidget* parent)
     m_error->setObjectName(QStringLiteral("flowFilterError"));
     m_error->setTextFormat(Qt::RichText);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // It quotes the expression: wrapped to the view, never widening the window.
+    m_error->setWordWrap(true);
+    m_error->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
     m_error->setContentsMargins(8, 2, 8, 2);
     m_error->setAutoFillBackground(true);
     QPalette errorPalette = m_error->palette();
