@@ -793,7 +793,8 @@ int replayCommand(const Options& o)
     }
     if (!o.quiet)
         std::cerr << "flowsift-cli: replaying " << replayer.datagrams().size() << " datagrams ("
-                  << replayer.flowsInCapture() << " flows, " << replayer.exporters().size() << " exporters) of "
+                  << replayer.flowsInCapture() << " flows, " << replayer.exporters().size()
+                  << (replayer.exporters().size() == 1 ? " exporter) of " : " exporters) of ")
                   << o.inputs.front() << " to " << o.to << " from " << replayer.sourceDescription() << "\n";
     const ExportReplayer::Result r = replayer.run(g_cancel);
     char line[200];

@@ -7,9 +7,39 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <string_view>
+
+namespace {
+
+void describeCommandLine(QCommandLineParser& parser)
+{
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Investigation workbench for NetFlow/IPFIX data"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 QCoreApplication::translate("main", "Flow captures to import and analyse."),
+                                 QStringLiteral("[files...]"));
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
+    // --help and --version need no display (QApplication would refuse to start without one).
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--") // the rest are file names
+            break;
+        if (a == "-h" || a == "--help" || a == "-v" || a == "--version") {
+            QCoreApplication core(argc, argv);
+            QCoreApplication::setApplicationName(QStringLiteral("flowsift"));
+            QCoreApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));
+            QCommandLineParser parser;
+            describeCommandLine(parser);
+            parser.process(core); // prints and exits
+            return 0;
+        }
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Flowsift"));
     QApplication::setOrganizationName(QStringLiteral("Flowsift"));
@@ -21,12 +51,7 @@ int main(int argc, char* argv[])
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("flowsift")));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Investigation workbench for NetFlow/IPFIX data"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("files"),
-                                 QCoreApplication::translate("main", "Flow captures to import and analyse."),
-                                 QStringLiteral("[files...]"));
+    describeCommandLine(parser);
     // tools/screenshots.sh: drive every view on the files and save screenshots into DIR.
     QCommandLineOption screenshots(QStringLiteral("screenshots"), QStringLiteral("Save screenshots into DIR."),
                                    QStringLiteral("DIR"));

@@ -377,7 +377,8 @@ void HostView::updateHeader()
         text += tr("No flows of this host in the case%1.").arg(m_startMs || m_endMs ? tr(" in the selected time range") : QString());
     } else {
         const FlowStore::HostTotals& t = m_content.totals;
-        text += tr("%1 flows (%2 out, %3 in) with %4 peers &nbsp;·&nbsp; sent %5, received %6 &nbsp;·&nbsp; %7")
+        text += (t.peers == 1 ? tr("%1 flows (%2 out, %3 in) with %4 peer &nbsp;·&nbsp; sent %5, received %6 &nbsp;·&nbsp; %7")
+                              : tr("%1 flows (%2 out, %3 in) with %4 peers &nbsp;·&nbsp; sent %5, received %6 &nbsp;·&nbsp; %7"))
                     .arg(DisplayFormat::count(t.flows), DisplayFormat::count(t.flowsOut), DisplayFormat::count(t.flowsIn),
                          DisplayFormat::count(t.peers), DisplayFormat::bytes(double(t.bytesOut)),
                          DisplayFormat::bytes(double(t.bytesIn)), DisplayFormat::utcRange(t.firstMs, t.lastMs));

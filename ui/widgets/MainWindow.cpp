@@ -559,7 +559,7 @@ void MainWindow::startPending()
     if (inputs.size() == 1 && FlowStore::isCaseFile(QFile::encodeName(inputs.first()).toStdString())) {
         m_inputs.clear();
         m_casePath = inputs.first();
-        setWindowTitle(tr("Flowsift — %1").arg(QFileInfo(m_casePath).fileName()));
+        setWindowTitle(QFileInfo(m_casePath).fileName()); // the platform adds " — Flowsift"
         setFindings({});
         setCaseForViews({});
         m_plot->clear();
@@ -582,7 +582,7 @@ void MainWindow::startPending()
                                              : tr("%1 and %2 more")
                                                    .arg(QFileInfo(inputs.first()).fileName())
                                                    .arg(inputs.size() - 1);
-    setWindowTitle(tr("Flowsift — %1").arg(shown));
+    setWindowTitle(shown);
     setFindings({});
     setCaseForViews({});
     m_plot->clear();
@@ -812,7 +812,7 @@ void MainWindow::startLiveCapture(const FlowCollector::Settings& requested)
         m_summaryLabel->setText(tr("No flows yet"));
         showOverview();
     }
-    setWindowTitle(tr("Flowsift — %1 (live)").arg(QFileInfo(m_casePath).fileName()));
+    setWindowTitle(tr("%1 (live)").arg(QFileInfo(m_casePath).fileName()));
     m_liveAction->setEnabled(false); // until it has started (or failed)
     m_liveLabel->setText(tr("Live capture: starting…"));
     m_liveLabel->setVisible(true);
