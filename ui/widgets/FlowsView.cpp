@@ -147,7 +147,7 @@ void FlowsView::fitColumns()
     const int pad = 18;
     auto width = [&](const char* sample) { return fm.horizontalAdvance(QString::fromLatin1(sample)) + pad; };
     m_table->setColumnWidth(FlowsTableModel::StartColumn, width("2026-03-02 08:20:00.000"));
-    m_table->setColumnWidth(FlowsTableModel::DurationColumn, width("12.345 s"));
+    m_table->setColumnWidth(FlowsTableModel::DurationColumn, width("59 min 59 s")); // DisplayFormat::flowDuration
     m_table->setColumnWidth(FlowsTableModel::ProtocolColumn, width("ICMPv6"));
     m_table->setColumnWidth(FlowsTableModel::SourceColumn, width("255.255.255.255:"));
     m_table->setColumnWidth(FlowsTableModel::SourcePortColumn, width("Src port"));
