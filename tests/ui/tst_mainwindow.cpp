@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
+#include <QTemporaryFile>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
@@ -252,6 +253,20 @@ void TestMainWindow::analysesEnterpriseCapture()
     QVERIFY2(store, error.c_str());
     QCOMPARE(store->imports().size(), size_t(1));
     QCOMPARE(store->summary().flows, uint64_t(33401));
+
+    // A file no reader takes is refused with its reason; the open case stays open.
+    QTemporaryFile garbage(QDir::temp().filePath(QStringLiteral("garbage-XXXXXX.bin")));
+    QVERIFY(garbage.open());
+    garbage.write(QByteArray(4096, '\x5a'));
+    garbage.close();
+    QSignalSpy refused(&reopened, &MainWindow::errorShown);
+    reopened.openCapture(garbage.fileName());
+    QCOMPARE(refused.size(), 1);
+    QVERIFY2(refused.first().first().toString().contains(QFileInfo(garbage.fileName()).fileName()),
+             qPrintable(refused.first().first().toString()));
+    QCOMPARE(reopened.casePath(), casePath);
+    QCOMPARE(reopened.findingsModel()->rowCount(), model->rowCount());
+    QVERIFY(!reopened.recentFiles().contains(QFileInfo(garbage.fileName()).absoluteFilePath()));
 }
 
 // Everything that reaches HTML (the detail pane, tooltips, the status bar,

@@ -21,6 +21,7 @@
 #include "widgets/VerdictEditor.h"
 #include "report/CsvWriter.h"
 #include "report/PdfReport.h"
+#include "import/FlowSource.h"
 #include "store/FlowStore.h"
 
 #if __has_include("report/JsonReport.h")
@@ -527,6 +528,14 @@ void MainWindow::openCaptures(const QStringList& paths)
     for (const QString& p : paths) {
         if (!QFileInfo(p).isFile()) {
             showError(tr("Cannot open capture"), tr("“%1” is not a readable file.").arg(QDir::toNativeSeparators(p)));
+            return;
+        }
+        // A file no reader takes is refused before the open case is closed (the
+        // check reads only its first bytes or lines).
+        const std::string path = QFile::encodeName(p).toStdString();
+        std::string error;
+        if (!FlowStore::isCaseFile(path) && !openFlowSource(path, error)) {
+            showError(tr("Cannot open capture"), QString::fromStdString(error));
             return;
         }
     }
