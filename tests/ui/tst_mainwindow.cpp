@@ -14,6 +14,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
+#include <QApplication>
+#include <QLineEdit>
+#include <QKeyEvent>
 #include <QTemporaryFile>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
@@ -267,6 +270,31 @@ void TestMainWindow::analysesEnterpriseCapture()
     QCOMPARE(reopened.casePath(), casePath);
     QCOMPARE(reopened.findingsModel()->rowCount(), model->rowCount());
     QVERIFY(!reopened.recentFiles().contains(QFileInfo(garbage.fileName()).absoluteFilePath()));
+
+    // In a line edit, Ctrl+E stays the window's export shortcut; its other keys stay the edit's.
+    QLineEdit* edit = nullptr;
+    for (QLineEdit* e : reopened.findChildren<QLineEdit*>())
+        if (e->placeholderText().startsWith(QStringLiteral("Filter findings")))
+            edit = e;
+    QVERIFY(edit);
+    // As on X11, where the edit binds Ctrl+E ("end of line") and so overrides any shortcut.
+    struct EmacsBindings final : QObject {
+        bool eventFilter(QObject*, QEvent* e) override
+        {
+            if (e->type() != QEvent::ShortcutOverride)
+                return false;
+            e->accept();
+            return true;
+        }
+    } bindings;
+    edit->installEventFilter(&bindings);
+    QKeyEvent exportKey(QEvent::ShortcutOverride, Qt::Key_E, Qt::ControlModifier);
+    QApplication::sendEvent(edit, &exportKey);
+    QVERIFY(!exportKey.isAccepted());
+    QKeyEvent selectAll(QEvent::ShortcutOverride, Qt::Key_A, Qt::ControlModifier);
+    QApplication::sendEvent(edit, &selectAll);
+    QVERIFY(selectAll.isAccepted());
+    edit->removeEventFilter(&bindings);
 }
 
 // Everything that reaches HTML (the detail pane, tooltips, the status bar,

@@ -46,6 +46,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QKeyEvent>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
@@ -104,6 +105,7 @@ MainWindow::MainWindow(QWidget* parent)
     createActions();
     createCentralWidget();
     createStatusBar();
+    qApp->installEventFilter(this);
     createViewMenu();
 
     // The user's detection settings; a broken file is reported, the defaults used.
@@ -1194,6 +1196,21 @@ void MainWindow::showAbout()
                           "import captures into a case, find beacons, scans, exfiltration and floods, and "
                           "export the findings.</p><p>Built with Qt %2 and QCustomPlot.</p>")
                            .arg(QApplication::applicationVersion().toHtmlEscaped(), QString::fromLatin1(qVersion())));
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::ShortcutOverride && qobject_cast<QLineEdit*>(watched)
+        && isAncestorOf(static_cast<QWidget*>(watched))) {
+        const QKeySequence pressed(static_cast<QKeyEvent*>(event)->keyCombination());
+        for (const QAction* action : {m_exportAction, m_pdfAction, m_csvAction}) {
+            if (action && action->isEnabled() && action->shortcut() == pressed) {
+                event->ignore(); // not overridden: the window's shortcut fires
+                return true;
+            }
+        }
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -135,6 +135,9 @@ signals:
     void tableExported(const QString& path, bool ok);
 
 protected:
+    // Lets the window's export shortcuts win over a line edit's own bindings
+    // (on X11 a QLineEdit takes Ctrl+E for "end of line").
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void changeEvent(QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
