@@ -380,13 +380,11 @@ void TestOverview::recentFilesList()
     // The capture opened in initTestCase is the most recent.
     QCOMPARE(w.recentFiles().value(0), QFileInfo(sampleCapture()).absoluteFilePath());
     QTemporaryDir dir;
-    const QString a = dir.filePath(QStringLiteral("a.csv"));
-    const QString b = dir.filePath(QStringLiteral("b & c.csv"));
-    for (const QString& p : {a, b}) {
-        QFile f(p);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("not flows\n");
-    }
+    // Captures a reader takes (a file none takes is refused and not remembered).
+    const QString a = dir.filePath(QStringLiteral("a.pcap"));
+    const QString b = dir.filePath(QStringLiteral("b & c.pcap"));
+    for (const QString& p : {a, b})
+        QVERIFY(QFile::copy(sampleCapture(), p));
     MainWindow other;
     QSignalSpy finished(&other, &MainWindow::analysisFinished);
     other.openCapture(a);
@@ -401,7 +399,7 @@ void TestOverview::recentFilesList()
     emit other.recentFilesMenu()->aboutToShow();
     const QList<QAction*> actions = other.recentFilesMenu()->actions();
     QCOMPARE(actions.value(0)->data().toString(), b);
-    QCOMPARE(actions.value(0)->text(), QStringLiteral("&1  b && c.csv"));
+    QCOMPARE(actions.value(0)->text(), QStringLiteral("&1  b && c.pcap"));
     QCOMPARE(actions.value(1)->data().toString(), a);
     // Opening one again moves it to the top; the list holds at most ten.
     other.openCapture(a);
