@@ -362,7 +362,7 @@ int FlowsTableModel::columnCount(const QModelIndex& parent) const
 QString FlowsTableModel::columnName(int column)
 {
     switch (column) {
-    case StartColumn: return tr("Start (UTC)");
+    case StartColumn: return tr("Start (%1)").arg(DisplayFormat::timeZoneName());
     case DurationColumn: return tr("Duration");
     case ProtocolColumn: return tr("Proto");
     case SourceColumn: return tr("Source");

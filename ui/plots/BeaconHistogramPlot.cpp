@@ -185,7 +185,7 @@ void BeaconHistogramPlot::rebuild()
     by->setLabel(tr("bytes per beat"));
     by->setTicker(QSharedPointer<BytesTicker>::create());
     by->ticker()->setTickCount(3);
-    bx->setLabel(tr("time (UTC)"));
+    bx->setLabel(tr("time (%1)").arg(DisplayFormat::timeZoneName()));
     auto* out = new QCPGraph(bx, by);
     auto* in = new QCPGraph(bx, by);
     out->setName(tr("sent by the client"));

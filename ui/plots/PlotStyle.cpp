@@ -1,5 +1,7 @@
 #include "plots/PlotStyle.h"
 
+#include "util/DisplayFormat.h"
+
 #include <QPainter>
 #include <QPicture>
 
@@ -53,7 +55,7 @@ void style(QCustomPlot* plot)
 void setTimeAxis(QCPAxis* axis, double spanSeconds)
 {
     auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
-    ticker->setDateTimeSpec(Qt::UTC);
+    ticker->setDateTimeSpec(DisplayFormat::localTime() ? Qt::LocalTime : Qt::UTC); // View ▸ Local Time
     ticker->setDateTimeFormat(spanSeconds < 120 ? QStringLiteral("HH:mm:ss")
                               : spanSeconds < 2 * 86400 ? QStringLiteral("HH:mm")
                                                         : QStringLiteral("MM-dd HH:mm"));

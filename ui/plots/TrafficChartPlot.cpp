@@ -72,7 +72,7 @@ void TrafficChartPlot::rebuild()
     ticker->setTickCount(4);
     y->setTicker(ticker);
     y->setLabel(d.valueLabel);
-    x->setLabel(QObject::tr("time (UTC)"));
+    x->setLabel(QObject::tr("time (%1)").arg(DisplayFormat::timeZoneName()));
 
     const double bucketS = double(d.bucketMs) / 1000;
     const double t0 = double(d.startMs) / 1000;

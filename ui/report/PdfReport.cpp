@@ -215,7 +215,7 @@ QString summarySection(const PdfReport::Content& c)
                           "<th style='white-space:nowrap;'>#</th><th style='white-space:nowrap;'>")
         + esc(QObject::tr("Severity")) + QStringLiteral("</th><th style='white-space:nowrap;'>") + esc(QObject::tr("Score"))
         + QStringLiteral("</th><th width='19%'>") + esc(QObject::tr("Type")) + QStringLiteral("</th><th width='27%'>")
-        + esc(QObject::tr("Hosts")) + QStringLiteral("</th><th width='18%'>") + esc(QObject::tr("Start (UTC)"))
+        + esc(QObject::tr("Hosts")) + QStringLiteral("</th><th width='18%'>") + esc(QObject::tr("Start (%1)").arg(DisplayFormat::timeZoneName()))
         + QStringLiteral("</th><th width='15%'>") + esc(QObject::tr("Verdict")) + QStringLiteral("</th></tr></thead><tbody>");
     for (size_t i = 0; i < c.findings.size(); ++i) {
         const Finding& f = c.findings[i];

@@ -196,7 +196,7 @@ void evidenceRows(const nlohmann::json& v, const std::string& prefix, QString& o
 
 QString utcTimeMs(int64_t ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    return dateTime(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")); // follows the local-time switch
 }
 
 QString flowDuration(int64_t ms)

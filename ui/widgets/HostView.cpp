@@ -121,11 +121,11 @@ HostView::HostView(const QString& casePath, const QString& address, QWidget* par
     m_plot->setObjectName(QStringLiteral("hostTimeline"));
     m_plot->setMinimumHeight(140);
     auto timeTicker = QSharedPointer<QCPAxisTickerDateTime>::create();
-    timeTicker->setDateTimeSpec(Qt::UTC);
+    timeTicker->setDateTimeSpec(DisplayFormat::localTime() ? Qt::LocalTime : Qt::UTC);
     timeTicker->setDateTimeFormat(QStringLiteral("HH:mm"));
     timeTicker->setTickCount(8);
     m_plot->xAxis->setTicker(timeTicker);
-    m_plot->xAxis->setLabel(tr("Time (UTC)"));
+    m_plot->xAxis->setLabel(tr("Time (%1)").arg(DisplayFormat::timeZoneName()));
     m_plot->yAxis->setTicker(QSharedPointer<ByteTicker>::create());
     m_plot->xAxis->grid()->setPen(QPen(QColor(0, 0, 0, 25), 1, Qt::DotLine));
     m_plot->yAxis->grid()->setPen(QPen(QColor(0, 0, 0, 35), 1, Qt::DotLine));
