@@ -220,9 +220,9 @@ bool ruleFromJson(const json& in, SuppressionRule& r, const std::string& where, 
             // A misspelt type would make a rule that silently never matches.
             static const char* const kTypes[] = {"", "beacon", "port_scan", "exfiltration", "volumetric",
                                                  "long_connection", "indicator"};
+            const std::string type = value.is_string() ? value.get<std::string>() : std::string();
             if (!value.is_string()
-                || std::none_of(std::begin(kTypes), std::end(kTypes),
-                                [&](const char* t) { return value.get<std::string>() == t; })) {
+                || std::none_of(std::begin(kTypes), std::end(kTypes), [&type](const char* t) { return type == t; })) {
                 error = name + ": not a finding type: " + value.dump()
                     + " (known: beacon, port_scan, exfiltration, volumetric, long_connection, indicator; \"\": any)";
                 return false;
