@@ -32,7 +32,7 @@ int main(int argc, char* argv[])
             break;
         if (a == "-h" || a == "--help" || a == "-v" || a == "--version") {
             QCoreApplication core(argc, argv);
-            QCoreApplication::setApplicationName(QStringLiteral("flowsift"));
+            QCoreApplication::setApplicationName(QStringLiteral("Flowsift")); // as the window reports it
             QCoreApplication::setApplicationVersion(QStringLiteral(FLOWSIFT_VERSION));
             QCommandLineParser parser;
             describeCommandLine(parser);
