@@ -14,8 +14,9 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DFLOWSIFT_FUZZ=ON -DFLOWSIFT_
 cmake --build "$build" -j"$(nproc)"
 
 cd "$build"
-# No suppressions: neither Qt nor the project's code leaks in this suite; a
-# third-party leak would go into a suppressions file here, never one of ours.
+# Suppressions only for third-party leaks (tools/lsan.supp, each with its reason),
+# never for one of ours.
 export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:check_initialization_order=1"
+export LSAN_OPTIONS="suppressions=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lsan.supp"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j"$(nproc)"
